@@ -1,0 +1,53 @@
+# The two commands of the course (see README.md):
+#   make notebooks [PROFILE=full|smoke]   execute every notebook (default: full)
+#   make test                             lint, unit tests, every notebook in the
+#                                         smoke profile with nbval, figure checks
+# Both create the virtual environment .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PROFILE ?= full
+NB ?=
+
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+# Keep TensorFlow's C++ start-up messages out of the notebooks' outputs.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: notebooks smoke test lint unit baselines lab clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+notebooks: $(VENV)/.installed
+	$(PY) -m helpers.notebooks run --profile $(PROFILE) $(NB)
+
+smoke:
+	$(MAKE) notebooks PROFILE=smoke
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check helpers tests notebooks
+	$(PY) -m ruff format --check helpers tests notebooks
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests
+
+test: lint
+	$(PY) -m helpers.notebooks prepare-tests $(NB)
+	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=900 --figures
+
+# Regenerate tests/baselines from a fresh smoke run (then review and commit them).
+baselines: $(VENV)/.installed
+	$(MAKE) smoke
+	$(PY) -m helpers.notebooks baselines
+
+lab: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks
+
+clean:
+	rm -rf build

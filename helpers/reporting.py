@@ -1,0 +1,83 @@
+"""Headline numbers: recorded in a machine-readable file, printed beside the book's.
+
+Introduced in notebook 01. Each notebook records its results in
+``build/<profile>/results/<notebook>.json``: a list of records with the name,
+value, the book's value where it gives one, the profile, and which data files
+(official or partial, from where) produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from datetime import datetime, timezone
+
+from . import data, runs
+
+
+def record(name: str, value, *, book=None, unit: str = "", note: str = "") -> None:
+    """Record a headline number of the current run and print it.
+
+    ``book`` is the number the book reports for the same experiment, if any.
+    Recording a name again replaces its earlier value.
+    """
+    import keras
+
+    run = runs.current()
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} is {value}: refusing to record a non-finite result")
+    entry = {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "book": book,
+        "note": note,
+        "notebook": run.notebook,
+        "profile": run.profile,
+        "data": data.provenance(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "machine": platform.machine(),
+        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    path = run.results_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = json.loads(path.read_text()) if path.exists() else []
+    entries = [e for e in entries if e["name"] != name] + [entry]
+    path.write_text(json.dumps(entries, indent=2) + "\n")
+    print(_line(entry))
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _line(entry: dict) -> str:
+    text = f"{entry['name']}: {_fmt(entry['value'])}{entry['unit'] and ' ' + entry['unit']}"
+    if entry["book"] is not None:
+        text += f"  (book: {_fmt(entry['book'])})"
+    return text + f"  [profile {entry['profile']}]"
+
+
+def results(notebook: str | None = None, profile: str | None = None) -> list[dict]:
+    """The records of a notebook run (default: the current one)."""
+    run = runs.current()
+    path = runs.build_dir() / (profile or run.profile) / "results"
+    path = path / f"{notebook or run.notebook}.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def summary() -> str:
+    """The current run's records and the data they came from, as printable text."""
+    entries = results()
+    lines = [_line(e) for e in entries]
+    sources = {}
+    for e in entries:
+        for d in e["data"]:
+            sources[d["dataset"]] = d
+    for d in sources.values():
+        kind = "official" if d["official"] else "NOT the official file"
+        lines.append(f"data: {d['file']} from the {d['source']} ({kind}; {d['note']})")
+    return "\n".join(lines)

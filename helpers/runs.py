@@ -1,0 +1,149 @@
+"""One notebook run: its profile, its settings, its seed and its build folder.
+
+Introduced in notebook 01. Every notebook's setup cell calls `setup`.
+
+Run profiles
+------------
+``full``  the book's settings (the default; committed notebooks show a full run);
+``smoke`` small data, few epochs and small models, so that every notebook runs in
+          about 30 s on 2 CPU cores. CI executes every notebook this way.
+
+The values of both profiles live in one place, ``helpers/profiles.toml``: a
+``[<notebook>.full]`` table, and a ``[<notebook>.smoke]`` table that overrides some
+of its values.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import SimpleNamespace
+
+import tomllib
+
+from .data import project_root
+
+PROFILES = ("full", "smoke")
+BUILD_ENV = "COURSE_BUILD_DIR"
+DEFAULT_SEED = 42
+
+
+def build_dir() -> Path:
+    """Where runs write figures and results: ``$COURSE_BUILD_DIR`` or build/."""
+    return Path(os.environ.get(BUILD_ENV) or project_root() / "build")
+
+
+def load_profiles() -> dict:
+    """The parsed ``profiles.toml``."""
+    text = resources.files("helpers").joinpath("profiles.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+class Settings(SimpleNamespace):
+    """A notebook's settings: attributes, printed one per line."""
+
+    def __repr__(self) -> str:
+        width = max(map(len, vars(self)), default=0)
+        return "\n".join(f"{k:<{width}} = {v!r}" for k, v in vars(self).items())
+
+
+def settings_for(notebook: str, profile: str = "full") -> Settings:
+    """The settings of ``notebook`` in ``profile`` (full values, smoke overrides)."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+    table = load_profiles().get(notebook)
+    if table is None:
+        raise KeyError(f"helpers/profiles.toml has no table [{notebook}.full]")
+    values = dict(table.get("full", {}))
+    if profile != "full":
+        unknown = set(table.get(profile, {})) - set(values)
+        if unknown:
+            raise KeyError(
+                f"[{notebook}.{profile}] overrides {sorted(unknown)}, "
+                f"which [{notebook}.full] does not define"
+            )
+        values.update(table.get(profile, {}))
+    return Settings(**values)
+
+
+def seed_everything(seed: int = DEFAULT_SEED) -> None:
+    """Seed Python, NumPy and the Keras backend; make backend ops deterministic.
+
+    With the TensorFlow backend this also calls
+    ``tf.config.experimental.enable_op_determinism()``: the same run gives the same
+    numbers on the same machine (a little slower on a GPU). Different machines and
+    library versions can still differ in the last digits.
+    """
+    import keras
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    elif backend == "torch":
+        import torch
+
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+@dataclass
+class Run:
+    notebook: str
+    profile: str
+    settings: Settings
+    seed: int
+
+    @property
+    def figure_dir(self) -> Path:
+        return build_dir() / self.profile / "figures" / self.notebook
+
+    @property
+    def results_file(self) -> Path:
+        return build_dir() / self.profile / "results" / f"{self.notebook}.json"
+
+    def __repr__(self) -> str:
+        import keras
+
+        head = (
+            f"{self.notebook} | profile {self.profile} | seed {self.seed} | "
+            f"Keras {keras.__version__}, backend {keras.backend.backend()}"
+        )
+        return f"{head}\n{self.settings!r}"
+
+
+_CURRENT: Run | None = None
+
+
+def current() -> Run:
+    """The run set up last in this process (a default one if none was)."""
+    global _CURRENT
+    if _CURRENT is None:
+        _CURRENT = Run("untitled", "full", Settings(), DEFAULT_SEED)
+    return _CURRENT
+
+
+def setup(notebook: str, profile: str = "full", seed: int = DEFAULT_SEED) -> Run:
+    """Start a notebook run: settings of its profile, seeds, plotting style.
+
+    ``notebook`` is the notebook's file name without ``.ipynb``. Returns a `Run`
+    whose ``settings`` hold the values to use.
+    """
+    global _CURRENT
+    os.environ.setdefault(
+        "TF_CPP_MIN_LOG_LEVEL", "2"
+    )  # hide TensorFlow's start-up chatter
+    settings = settings_for(notebook, profile)
+    seed_everything(seed)
+    from .plotting import use_course_style
+
+    use_course_style()
+    _CURRENT = Run(notebook, profile, settings, seed)
+    return _CURRENT

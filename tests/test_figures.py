@@ -1,0 +1,66 @@
+"""Every figure of the smoke run matches its committed baseline image.
+
+`make test` executes the notebooks in the smoke profile (with nbval) in the same
+pytest session, before these tests, and passes ``--figures``. To accept new or
+changed figures, run `make baselines` and review the images before committing.
+"""
+
+from pathlib import Path
+
+import pytest
+from matplotlib.testing.compare import compare_images
+
+from helpers.notebooks import BASELINE_DIR, notebook_paths
+from helpers.runs import build_dir
+
+# RMS difference allowed, on the 0-255 scale. Re-running the smoke profile on the
+# same kind of machine gives identical images (rms 0); a moved curve, a changed
+# label or a different number of bars is far above this.
+TOLERANCE = 2.0
+
+BASELINES = sorted(BASELINE_DIR.glob("*/*.png"))
+pytestmark = pytest.mark.figures
+
+
+@pytest.fixture(autouse=True)
+def _only_after_a_smoke_run(request):
+    if not request.config.getoption("--figures"):
+        pytest.skip("figure checks run after the smoke notebooks: use `make test`")
+
+
+def produced(baseline: Path) -> Path:
+    return build_dir() / "smoke" / "figures" / baseline.parent.name / baseline.name
+
+
+@pytest.mark.parametrize(
+    "baseline", BASELINES, ids=[f"{p.parent.name}/{p.name}" for p in BASELINES]
+)
+def test_figure_matches_baseline(baseline):
+    actual = produced(baseline)
+    assert actual.exists(), (
+        f"The smoke run did not save {actual.name} for {baseline.parent.name}. "
+        "If the figure was removed on purpose, run `make baselines`."
+    )
+    diff = compare_images(str(baseline), str(actual), tol=TOLERANCE)
+    assert diff is None, f"{diff}\nIf the change is intended, run `make baselines`."
+
+
+def test_every_notebook_figure_has_a_baseline():
+    figures = build_dir() / "smoke" / "figures"
+    made = {p.relative_to(figures) for p in figures.glob("*/*.png")}
+    known = {p.relative_to(BASELINE_DIR) for p in BASELINES}
+    assert made, f"No figures in {figures}: did the smoke notebooks run?"
+    assert not made - known, (
+        f"Figures without a baseline (run `make baselines`): {sorted(made - known)}"
+    )
+
+
+def test_every_notebook_with_figures_was_executed():
+    figures = build_dir() / "smoke" / "figures"
+    expected = {p.parent.name for p in BASELINES}
+    ran = {p.stem for p in notebook_paths()}
+    assert expected <= ran, (
+        f"Baselines for notebooks that no longer exist: {sorted(expected - ran)}"
+    )
+    missing = sorted(n for n in expected if not (figures / n).is_dir())
+    assert not missing, f"These notebooks saved no figures in this run: {missing}"

@@ -1,0 +1,84 @@
+"""The committed notebooks follow the course's conventions and carry full-run outputs."""
+
+import re
+
+import nbformat
+import pytest
+
+from helpers.notebooks import notebook_paths
+
+NOTEBOOKS = notebook_paths()
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 2
+
+
+def test_first_code_cell_is_the_papermill_parameters_cell(notebook):
+    _, nb = notebook
+    first = code_cells(nb)[0]
+    assert "parameters" in first.metadata.get("tags", [])
+    assert re.search(r'^profile = "full"', first.source, re.M)
+
+
+def test_setup_cell_names_its_own_notebook(notebook):
+    path, nb = notebook
+    setup = code_cells(nb)[1].source
+    assert f'helpers.setup("{path.stem}", profile)' in setup
+
+
+def test_lesson_structure(notebook):
+    _, nb = notebook
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert markdown.lstrip().startswith("# "), "starts with a title"
+    for heading in ("## Wrapping up", "## Exercises", "## Solutions"):
+        assert heading in markdown
+
+
+def test_committed_with_the_outputs_of_a_full_run(notebook):
+    _, nb = notebook
+    assert not any(
+        "injected-parameters" in c.metadata.get("tags", []) for c in nb.cells
+    ), "commit the full run (make notebooks), not a smoke run"
+    for cell in code_cells(nb):
+        assert cell.execution_count is not None, (
+            f"unexecuted cell: {cell.source[:60]!r}"
+        )
+        for output in cell.outputs:
+            assert output.output_type != "error", f"error in: {cell.source[:60]!r}"
+    setup_output = "".join(
+        o.get("data", {}).get("text/plain", "") for o in code_cells(nb)[1].outputs
+    )
+    assert "| profile full |" in setup_output
+
+
+def test_checked_cells_have_outputs(notebook):
+    _, nb = notebook
+    # nbval only sees a marker that is a comment line of its own.
+    marker = re.compile(r"^\s*#\s*NBVAL_CHECK_OUTPUT\s*$", re.M)
+    checked = [c for c in code_cells(nb) if marker.search(c.source)]
+    assert checked, "mark deterministic outputs with a # NBVAL_CHECK_OUTPUT line"
+    for cell in code_cells(nb):
+        if "NBVAL_CHECK_OUTPUT" in cell.source:
+            assert marker.search(cell.source), (
+                f"marker not on a line of its own: {cell.source[:60]!r}"
+            )
+    for cell in checked:
+        assert cell.outputs, f"checked cell without output: {cell.source[:60]!r}"
+
+
+def test_every_shown_figure_is_saved(notebook):
+    _, nb = notebook
+    for cell in code_cells(nb):
+        images = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+        saves = cell.source.count("save_fig(")
+        assert images <= saves, f"a figure is shown but not saved: {cell.source[:60]!r}"

@@ -1,0 +1,92 @@
+"""Run profiles, seeding, results and figures."""
+
+import json
+
+import numpy as np
+import pytest
+
+from helpers import plotting, reporting, runs
+from helpers.notebooks import notebook_paths
+
+
+def test_every_notebook_has_full_and_smoke_settings():
+    profiles = runs.load_profiles()
+    for path in notebook_paths():
+        assert path.stem in profiles, f"helpers/profiles.toml lacks [{path.stem}.full]"
+        full = runs.settings_for(path.stem, "full")
+        smoke = runs.settings_for(path.stem, "smoke")
+        assert vars(full).keys() == vars(smoke).keys()
+
+
+def test_smoke_overrides_only_known_settings(monkeypatch):
+    monkeypatch.setattr(
+        runs,
+        "load_profiles",
+        lambda: {"x": {"full": {"epochs": 10}, "smoke": {"epoch": 1}}},
+    )
+    with pytest.raises(KeyError, match="epoch"):
+        runs.settings_for("x", "smoke")
+
+
+def test_settings_merge_and_unknown_profile(monkeypatch):
+    monkeypatch.setattr(
+        runs,
+        "load_profiles",
+        lambda: {"x": {"full": {"epochs": 10, "units": 32}, "smoke": {"epochs": 1}}},
+    )
+    assert vars(runs.settings_for("x", "smoke")) == {"epochs": 1, "units": 32}
+    assert runs.settings_for("x").epochs == 10
+    with pytest.raises(ValueError, match="full"):
+        runs.settings_for("x", "fast")
+    with pytest.raises(KeyError, match="profiles.toml"):
+        runs.settings_for("nope")
+
+
+def test_seed_everything_makes_keras_repeatable():
+    import keras
+
+    def draw():
+        runs.seed_everything(7)
+        layer = keras.layers.Dense(3)
+        layer.build((None, 4))
+        return np.random.rand(), keras.ops.convert_to_numpy(layer.kernel)
+
+    (a, ka), (b, kb) = draw(), draw()
+    assert a == b and np.array_equal(ka, kb)
+
+
+@pytest.fixture
+def a_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    monkeypatch.setattr(
+        runs, "_CURRENT", runs.Run("99_test", "smoke", runs.Settings(), 42)
+    )
+    return tmp_path
+
+
+def test_record_writes_results_with_provenance(a_run, capsys):
+    reporting.record("val_acc", np.float32(0.75), book=0.759)
+    reporting.record("val_acc", 0.8, book=0.759)  # replaces
+    reporting.record("epochs", 3)
+    assert "val_acc: 0.8  (book: 0.759)  [profile smoke]" in capsys.readouterr().out
+    entries = json.loads((a_run / "smoke" / "results" / "99_test.json").read_text())
+    assert [e["name"] for e in entries] == ["val_acc", "epochs"]
+    assert entries[0]["value"] == 0.8 and entries[0]["profile"] == "smoke"
+    assert isinstance(entries[0]["data"], list) and "keras" in entries[0]
+    assert "val_acc: 0.8" in reporting.summary()
+
+
+def test_record_refuses_nan(a_run):
+    with pytest.raises(ValueError, match="non-finite"):
+        reporting.record("loss", float("nan"))
+
+
+def test_save_fig_and_plot_history(a_run):
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]}
+    fig = plotting.plot_history(history, "accuracy", title="t")
+    path = plotting.save_fig("curves", fig)
+    assert path == a_run / "smoke" / "figures" / "99_test" / "curves.png"
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    assert len(fig.axes) == 2
+    with pytest.raises(KeyError, match="has no 'auc'"):
+        plotting.plot_history(history, "auc")
