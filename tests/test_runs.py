@@ -114,3 +114,11 @@ def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
         for c in nb.cells
         if c.cell_type == "code" and c not in injected
     ] == outputs
+
+
+def test_lstm_cell_diagram(a_run):
+    fig = plotting.plot_lstm_cell()
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for part in ("forget", "input", "candidate", "output", "carry track"):
+        assert part in labels
+    assert plotting.save_fig("cell", fig).exists()
