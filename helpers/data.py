@@ -419,7 +419,9 @@ def _download(ds: Dataset, form: Form) -> Path:
     from tqdm import tqdm
 
     # A text progress bar (pooch sets its total once the server tells the size).
-    progress = tqdm(total=1, desc=form.filename, unit="B", unit_scale=True, ncols=79)
+    progress = tqdm(
+        total=1, desc=form.filename, unit="B", unit_scale=True, ncols=79, delay=0.5
+    )
     try:
         path = pooch.retrieve(
             form.url,

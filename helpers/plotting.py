@@ -68,3 +68,78 @@ def plot_history(history, metric: str | None = None, title: str | None = None):
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_lstm_cell():
+    """A diagram of one LSTM step: carry track, gates and state. Notebook 06.
+
+    Returns the figure; save it with `save_fig`.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0.5, 5.4)
+    ax.axis("off")
+
+    def box(x, y, text, color, w=1.1, h=0.6):
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.05",
+                fc=color,
+                ec="black",
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+
+    def node(x, y, text):
+        ax.add_patch(plt.Circle((x, y), 0.25, fc="white", ec="black"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+    def arrow(x0, y0, x1, y1, **kw):
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=12, **kw
+            )
+        )
+
+    # The carry track along the top, changed only elementwise.
+    ax.text(0.2, 4.6, "$c_{t-1}$", fontsize=12, va="center")
+    ax.text(9.45, 4.6, "$c_t$", fontsize=12, va="center")
+    arrow(0.7, 4.6, 2.75, 4.6, lw=2.5, color="tab:red")
+    node(3.0, 4.6, "×")
+    arrow(3.25, 4.6, 5.25, 4.6, lw=2.5, color="tab:red")
+    node(5.5, 4.6, "+")
+    arrow(5.75, 4.6, 9.3, 4.6, lw=2.5, color="tab:red")
+    ax.text(4.2, 4.95, "carry track", color="tab:red", ha="center", fontsize=9)
+
+    # The gates, all computed from x_t and h_{t-1}.
+    gates = [
+        (3.0, "forget\n$f_t$ (σ)", "#f4cccc"),
+        (4.6, "input\n$i_t$ (σ)", "#d9ead3"),
+        (6.2, "candidate\n$\\tilde c_t$ (tanh)", "#fff2cc"),
+        (7.8, "output\n$o_t$ (σ)", "#cfe2f3"),
+    ]
+    for x, text, color in gates:
+        box(x, 2.3, text, color, w=1.35, h=0.75)
+        arrow(x, 1.0, x, 1.9, color="grey")
+    ax.plot([1.2, 8.6], [1.0, 1.0], color="grey")
+    ax.text(1.1, 1.0, "$[x_t, h_{t-1}]$", ha="right", va="center", fontsize=11)
+    arrow(3.0, 2.7, 3.0, 4.33)  # forget gate scales the old carry
+    node(5.5, 3.6, "×")
+    arrow(4.6, 2.7, 5.3, 3.45)
+    arrow(6.2, 2.7, 5.7, 3.45)
+    arrow(5.5, 3.85, 5.5, 4.33)
+    # Output: h_t = o_t * tanh(c_t).
+    node(8.6, 3.6, "×")
+    arrow(8.6, 4.6, 8.6, 3.85, color="tab:red")
+    ax.text(8.75, 4.15, "tanh", fontsize=8)
+    arrow(7.8, 2.7, 8.4, 3.45)
+    arrow(8.85, 3.6, 9.5, 3.6)
+    ax.text(9.55, 3.6, "$h_t$", fontsize=12, va="center")
+    ax.set_title("One LSTM step: gates decide what the carry forgets, stores and shows")
+    fig.tight_layout()
+    return fig

@@ -106,6 +106,11 @@ class Run:
         return build_dir() / self.profile / "figures" / self.notebook
 
     @property
+    def model_dir(self) -> Path:
+        """Where this run saves models (checkpoints, ``.keras`` files)."""
+        return build_dir() / self.profile / "models" / self.notebook
+
+    @property
     def results_file(self) -> Path:
         return build_dir() / self.profile / "results" / f"{self.notebook}.json"
 

@@ -90,3 +90,35 @@ def test_save_fig_and_plot_history(a_run):
     assert len(fig.axes) == 2
     with pytest.raises(KeyError, match="has no 'auc'"):
         plotting.plot_history(history, "auc")
+
+
+def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
+    tmp_path, monkeypatch
+):
+    import nbformat
+
+    from helpers import notebooks
+
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    (written, *_) = notebooks.prepare_tests(["01"])
+    assert written == tmp_path / "nbval" / "01_one_hot_encoding.ipynb"
+    nb = nbformat.read(written, as_version=4)
+    injected = [
+        c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
+    ]
+    assert len(injected) == 1 and 'profile = "smoke"' in injected[0].source
+    committed = nbformat.read(notebooks.notebook_paths(["01"])[0], as_version=4)
+    outputs = [c.get("outputs") for c in committed.cells if c.cell_type == "code"]
+    assert [
+        c.get("outputs")
+        for c in nb.cells
+        if c.cell_type == "code" and c not in injected
+    ] == outputs
+
+
+def test_lstm_cell_diagram(a_run):
+    fig = plotting.plot_lstm_cell()
+    labels = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for part in ("forget", "input", "candidate", "output", "carry track"):
+        assert part in labels
+    assert plotting.save_fig("cell", fig).exists()
