@@ -15,14 +15,15 @@ from .data import (
     open_text,
     provenance,
 )
-from .plotting import plot_history, save_fig
-from .reporting import record, summary
+from .plotting import plot_history, plot_lstm_cell, save_fig
+from .reporting import epoch_timer, record, summary
 from .runs import seed_everything, setup
 from .text import (
     decode,
     imdb_distinct_words,
     imdb_vocabulary,
     imdb_word_counts,
+    load_imdb_padded,
     load_imdb_sequences,
     standardize,
     tf_standardize,
@@ -31,12 +32,14 @@ from .text import (
 
 __all__ = [
     "decode",
+    "epoch_timer",
     "fetch",
     "glove_path",
     "imdb_distinct_words",
     "imdb_vocabulary",
     "imdb_word_counts",
     "load_glove",
+    "load_imdb_padded",
     "load_imdb_reviews",
     "load_imdb_sequences",
     "load_imdb_vocabulary",
@@ -44,6 +47,7 @@ __all__ = [
     "load_text",
     "open_text",
     "plot_history",
+    "plot_lstm_cell",
     "provenance",
     "record",
     "save_fig",

@@ -34,12 +34,27 @@ def use_course_style() -> None:
     mpl.rcParams.update(STYLE)
 
 
-def save_fig(name: str, fig=None) -> Path:
-    """Save ``fig`` (default: the current figure) for this run; return its path."""
+UNCOMPARED = "uncompared.txt"
+
+
+def save_fig(name: str, fig=None, *, compare: bool = True) -> Path:
+    """Save ``fig`` (default: the current figure) for this run; return its path.
+
+    ``compare=False`` marks a figure that shows measurements which differ from run
+    to run (wall times): the tests check that it is made, not what it shows.
+    """
     fig = fig or plt.gcf()
-    path = runs.current().figure_dir / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = runs.current().figure_dir
+    path = folder / f"{name}.png"
+    folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, metadata={"Software": None})
+    listed = folder / UNCOMPARED
+    names = set(listed.read_text().split()) if listed.exists() else set()
+    names = names | {path.name} if not compare else names - {path.name}
+    if names:
+        listed.write_text("".join(f"{n}\n" for n in sorted(names)))
+    else:
+        listed.unlink(missing_ok=True)
     return path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import platform
+import time
 from datetime import datetime, timezone
 
 from . import data, runs
@@ -81,3 +82,30 @@ def summary() -> str:
         kind = "official" if d["official"] else "NOT the official file"
         lines.append(f"data: {d['file']} from the {d['source']} ({kind}; {d['note']})")
     return "\n".join(lines)
+
+
+def epoch_timer():
+    """A Keras callback that measures the wall time of every epoch, in seconds.
+
+    Introduced in notebook 07, reused in 10 and 11. Its ``times`` hold one value
+    per epoch; the first also traces and compiles the model, so compare ``median``.
+    """
+    import keras
+    import numpy as np
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self._start)
+
+        @property
+        def median(self):
+            return float(np.median(self.times)) if self.times else float("nan")
+
+    return EpochTimer()

@@ -214,6 +214,32 @@ def load_imdb_sequences(
     )
 
 
+def load_imdb_padded(
+    num_words: int | None = 10_000,
+    maxlen: int = 500,
+    limit_per_class: int | None = None,
+    seed: int = 42,
+):
+    """`load_imdb_sequences`, shuffled and padded: what the recurrent lessons train on.
+
+    Introduced in notebook 05, which does these steps by hand: the training
+    reviews are shuffled with ``seed`` (they come sorted by class, and
+    ``validation_split`` takes the *last* 20% of the data), then both splits are
+    padded or truncated to ``maxlen`` words with `keras.utils.pad_sequences`
+    (padding and truncation at the start, so each review's end is kept).
+    Returns ``(x_train, y_train), (x_test, y_test)`` as int32 arrays.
+    """
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = load_imdb_sequences(
+        num_words, limit_per_class
+    )
+    order = np.random.default_rng(seed).permutation(len(x_train))
+    x_train = keras.utils.pad_sequences([x_train[i] for i in order], maxlen=maxlen)
+    x_test = keras.utils.pad_sequences(x_test, maxlen=maxlen)
+    return (x_train, y_train[order]), (x_test, y_test)
+
+
 def imdb_vocabulary(
     num_words: int | None = 10_000, limit_per_class: int | None = None
 ) -> list[str]:

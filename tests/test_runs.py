@@ -122,3 +122,12 @@ def test_lstm_cell_diagram(a_run):
     for part in ("forget", "input", "candidate", "output", "carry track"):
         assert part in labels
     assert plotting.save_fig("cell", fig).exists()
+
+
+def test_save_fig_lists_figures_that_are_not_compared(a_run):
+    folder = a_run / "smoke" / "figures" / "99_test"
+    plotting.save_fig("times", plotting.plt.figure(), compare=False)
+    plotting.save_fig("curves", plotting.plt.figure())
+    assert (folder / plotting.UNCOMPARED).read_text() == "times.png\n"
+    plotting.save_fig("times", plotting.plt.figure())  # compared again
+    assert not (folder / plotting.UNCOMPARED).exists()
