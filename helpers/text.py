@@ -70,8 +70,10 @@ def tokenize(text: str) -> list[str]:
 def tf_standardize(texts):
     """`standardize` with TensorFlow string ops, for ``TextVectorization(standardize=...)``.
 
-    Gives the same tokens as `tokenize` after whitespace splitting (for text whose
-    only whitespace is ASCII, which is what IMDB reviews use).
+    After `TextVectorization`'s whitespace split, gives the same tokens as
+    `tokenize`, except around non-ASCII whitespace: Python's ``str.split`` also
+    splits at characters such as U+0085 or U+00A0, TensorFlow's split does not.
+    A few IMDB reviews hold U+0085 (a mis-encoded ellipsis).
     """
     import tensorflow as tf
 
