@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -171,13 +170,15 @@ def _build(num_words, limit_per_class) -> dict[str, np.ndarray]:
 
 
 def _write_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
+    # A temporary file beside the target (same file system, so os.replace is
+    # atomic), unique to this process; open() honours the umask, unlike mkstemp.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as stream:
+        with open(tmp, "wb") as stream:
             np.savez(stream, **arrays)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
