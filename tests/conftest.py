@@ -1,4 +1,6 @@
 import os
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,45 @@ def _no_network(monkeypatch):
         raise ConnectionError("network disabled in unit tests")
 
     monkeypatch.setattr(pooch, "retrieve", refuse)
+
+
+# -- a small IMDB tree, shared by the data and text tests ----------------------
+def write_imdb_tree(root: Path, per_class: int = 3, text=None) -> Path:
+    """An ``aclImdb`` folder with ``per_class`` reviews per split and class.
+
+    ``text(split, cls, i)`` gives the review ``i``; by default
+    ``"<split> <cls> review <i>"``. Files are written out of order on purpose.
+    """
+    text = text or (lambda split, cls, i: f"{split} {cls} review {i}")
+    for split in ("train", "test"):
+        for cls in ("neg", "pos"):
+            folder = root / "aclImdb" / split / cls
+            folder.mkdir(parents=True)
+            for i in reversed(range(per_class)):
+                rating = 2 if cls == "neg" else 9
+                (folder / f"{i * 10}_{rating}.txt").write_text(
+                    text(split, cls, i), encoding="utf-8"
+                )
+    (root / "aclImdb" / "imdb.vocab").write_text("the\nand\nmovie\n")
+    return root / "aclImdb"
+
+
+@pytest.fixture
+def imdb_mirror(isolated_data, monkeypatch):
+    """Writes a small IMDB tree into the test's mirror and registers it: call it."""
+    _, mirror = isolated_data
+    from helpers import data
+
+    def make(per_class: int = 3, text=None) -> Path:
+        write_imdb_tree(mirror, per_class, text)
+        imdb = data.REGISTRY["imdb"]
+        form = replace(imdb.forms[0], min_files={"train/neg": per_class})
+        monkeypatch.setitem(data.REGISTRY, "imdb", replace(imdb, forms=(form,)))
+        return mirror
+
+    return make
+
+
+@pytest.fixture
+def small_imdb(imdb_mirror):
+    return imdb_mirror()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_imdb_tree
 
 from helpers import data
 
@@ -283,29 +284,6 @@ def test_not_an_archive(tmp_path):
 
 
 # -- loaders on fixture files ------------------------------------------------
-def write_imdb_tree(root: Path, per_class: int = 3) -> Path:
-    for split in ("train", "test"):
-        for cls in ("neg", "pos"):
-            folder = root / "aclImdb" / split / cls
-            folder.mkdir(parents=True)
-            for i in reversed(range(per_class)):  # written out of order on purpose
-                rating = 2 if cls == "neg" else 9
-                (folder / f"{i * 10}_{rating}.txt").write_text(
-                    f"{split} {cls} review {i}"
-                )
-    (root / "aclImdb" / "imdb.vocab").write_text("the\nand\nmovie\n")
-    return root / "aclImdb"
-
-
-@pytest.fixture
-def small_imdb(isolated_data, monkeypatch):
-    _, mirror = isolated_data
-    write_imdb_tree(mirror)
-    form = replace(data.REGISTRY["imdb"].forms[0], min_files={"train/neg": 3})
-    register(monkeypatch, replace(data.REGISTRY["imdb"], forms=(form,)))
-    return mirror
-
-
 def test_imdb_reviews_in_a_stable_order(small_imdb):
     texts, labels = data.load_imdb_reviews("train")
     assert labels.tolist() == [0, 0, 0, 1, 1, 1]
