@@ -1,4 +1,5 @@
-"""Helpers shared by the course notebooks: data, runs, plotting, reporting.
+"""Helpers shared by the course notebooks: data, runs, plotting, reporting,
+sequences (time-series windowing).
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
@@ -18,8 +19,32 @@ from .data import (
 from .plotting import plot_history, save_fig
 from .reporting import record, summary
 from .runs import seed_everything, setup
+from .sequences import (
+    common_sense_mae,
+    count_windows,
+    describe_data,
+    epoch_timer,
+    jena_splits,
+    make_dataset,
+    prepare_jena,
+    record_mae,
+    resolve_lookback,
+    select_jena,
+    train_jena,
+)
 
 __all__ = [
+    "common_sense_mae",
+    "count_windows",
+    "describe_data",
+    "epoch_timer",
+    "jena_splits",
+    "make_dataset",
+    "prepare_jena",
+    "record_mae",
+    "resolve_lookback",
+    "select_jena",
+    "train_jena",
     "fetch",
     "glove_path",
     "load_glove",
