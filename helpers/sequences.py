@@ -418,3 +418,32 @@ def epoch_timer():
             return float(np.median(self.times)) if self.times else float("nan")
 
     return EpochTimer()
+
+
+def time_epochs(models: dict, jena: JenaData, epochs: int) -> dict[str, float]:
+    """Median seconds per training epoch of each of ``models``, timed fairly.
+
+    Introduced in notebook 10, reused in 11. The models are compiled as in
+    `train_jena` and trained one epoch each in turn, ``epochs`` rounds, so that
+    a change in the machine's load hits them alike. Each epoch is timed with
+    `epoch_timer` (validation included); the median leaves out the first epoch,
+    which also traces the model. Returns ``{name: median seconds}``.
+    """
+    import keras
+
+    timers = {name: epoch_timer() for name in models}
+    for model in models.values():
+        model.compile(optimizer=keras.optimizers.RMSprop(), loss="mae")
+    for epoch in range(epochs):
+        for name, model in models.items():
+            model.fit(
+                jena.train,
+                steps_per_epoch=jena.steps_per_epoch,
+                initial_epoch=epoch,
+                epochs=epoch + 1,
+                validation_data=jena.val,
+                callbacks=[timers[name]],
+                verbose=0,
+                shuffle=False,
+            )
+    return {name: timer.median for name, timer in timers.items()}

@@ -122,3 +122,95 @@ def test_epoch_timer_times_every_epoch():
     model.compile("sgd", "mse")
     model.fit(np.zeros((4, 2)), np.zeros(4), epochs=3, verbose=0, callbacks=[timer])
     assert len(timer.times) == 3 and timer.median >= 0
+
+
+def fake_jena(n_rows, official):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    columns = ["p (mbar)", "T (degC)", "rh (%)", "wd (deg)"]
+    df = pd.DataFrame(
+        rng.normal(size=(n_rows, len(columns))).astype("float32"),
+        columns=columns,
+        index=pd.date_range("2009-01-01 00:10", periods=n_rows, freq="10min"),
+    )
+    df.attrs.update(official=official, source="test")
+    return df
+
+
+def jena_settings(**overrides):
+    from types import SimpleNamespace
+
+    values = dict(rows=0, columns=0, lookback=1440, step=6, delay=144)
+    values.update(batch_size=128, steps_per_epoch=500, **overrides)
+    return SimpleNamespace(**values)
+
+
+def test_prepare_jena_keeps_the_books_settings_on_the_official_size(monkeypatch):
+    from helpers import data
+
+    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(420_551, True))
+    jena = sequences.prepare_jena(jena_settings())
+    assert (jena.train_end, jena.val_end) == (200_000, 300_000)
+    assert (jena.lookback, jena.steps_per_epoch) == (1440, 500)
+    assert jena.input_shape == (240, 4) and jena.target == 1
+    assert "REDUCED" not in str(jena) and "the official file" in str(jena)
+    np.testing.assert_allclose(jena.data[:200_000].mean(0), 0, atol=1e-3)
+
+
+def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
+    from helpers import data
+
+    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(5_000, False))
+    jena = sequences.prepare_jena(jena_settings(rows=4_000, columns=3))
+    text = str(jena)
+    assert jena.n_rows == 4_000 and jena.columns == ["p (mbar)", "T (degC)", "rh (%)"]
+    assert jena.lookback == 432 and "lookback REDUCED to 3 days" in text
+    assert jena.steps_per_epoch == 11 and "steps per epoch REDUCED to 11" in text
+    assert "NOT the official file" in text and "3 of 4 columns" in text
+    assert jena.windows("val") == 951 - 432 - 144
+
+
+def tiny_jena():
+    data = np.random.default_rng(0).normal(size=(300, 2)).astype("float32")
+    return sequences.JenaData(
+        frame=None,
+        data=data,
+        columns=["p (mbar)", "T (degC)"],
+        target=1,
+        mean=np.zeros(2),
+        std=np.ones(2),
+        train_end=150,
+        val_end=225,
+        lookback=12,
+        step=3,
+        delay=6,
+        batch_size=16,
+        steps_per_epoch=3,
+    )
+
+
+def small_gru(jena):
+    import keras
+
+    return keras.Sequential(
+        [keras.Input(jena.input_shape), keras.layers.GRU(2), keras.layers.Dense(1)]
+    )
+
+
+def test_train_jena_restores_the_best_epoch_and_tests_it():
+    jena = tiny_jena()
+    model = small_gru(jena)
+    history, test_mae = sequences.train_jena(model, jena, epochs=3, verbose=0)
+    assert len(history.history["val_loss"]) == 3
+    best = min(history.history["val_loss"])
+    assert np.isclose(model.evaluate(jena.val, verbose=0), best, rtol=1e-4)
+    assert np.isclose(model.evaluate(jena.test, verbose=0), test_mae)
+
+
+def test_time_epochs_times_every_model():
+    jena = tiny_jena()
+    medians = sequences.time_epochs(
+        {"a": small_gru(jena), "b": small_gru(jena)}, jena, epochs=2
+    )
+    assert set(medians) == {"a", "b"} and all(m > 0 for m in medians.values())
