@@ -15,6 +15,7 @@ from .data import (
     open_text,
     provenance,
 )
+from .generation import reweight_distribution, sample_next
 from .plotting import plot_history, save_fig
 from .reporting import record, summary
 from .runs import seed_everything, setup
@@ -31,6 +32,8 @@ __all__ = [
     "plot_history",
     "provenance",
     "record",
+    "reweight_distribution",
+    "sample_next",
     "save_fig",
     "seed_everything",
     "setup",
