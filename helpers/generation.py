@@ -4,7 +4,7 @@ Introduced in notebook 14 (character-level text generation), which writes out an
 explains `reweight_distribution` and `sample_next`; kept here, unchanged, for the
 word-level generator of notebook 15.
 
-The book's ``sample(preds, temperature)`` (1st ed., listing 8.2) takes ``log(preds)``
+The book's ``sample(preds, temperature)`` (1st ed., section 8.1) takes ``log(preds)``
 (a warning and ``-inf`` where a probability is 0) and exponentiates ``log(p) / T``
 directly, which underflows to all zeros, and then NaN, at small temperatures. These
 versions subtract the largest logit first (so the most likely token always keeps
