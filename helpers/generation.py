@@ -1,7 +1,8 @@
 """Sampling the next token of a generated text, with a temperature.
 
 Introduced in notebook 14 (character-level text generation), which writes out and
-explains `reweight_distribution` and `sample_next`; kept here, unchanged, for the
+explains `reweight_distribution` and `sample_next`; kept here, with input checks
+added, for the
 word-level generator of notebook 15.
 
 The book's ``sample(preds, temperature)`` (1st ed., section 8.1) takes ``log(preds)``
