@@ -2,8 +2,7 @@
 
 Introduced in notebook 14 (character-level text generation), which writes out and
 explains `reweight_distribution` and `sample_next`; kept here, with input checks
-added, for the
-word-level generator of notebook 15.
+added, for the word-level generator of notebook 15.
 
 The book's ``sample(preds, temperature)`` (1st ed., section 8.1) takes ``log(preds)``
 (a warning and ``-inf`` where a probability is 0) and exponentiates ``log(p) / T``
