@@ -5,6 +5,7 @@ text        IMDB reviews as integer sequences (notebook 03)
 sequences   time-series windowing and the Jena splits (notebook 08)
 runs        run profiles, seeding, build folders (notebook 01)
 plotting    one figure style and save path, training curves (notebooks 01, 03)
+generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
@@ -22,6 +23,7 @@ from .data import (
     open_text,
     provenance,
 )
+from .generation import reweight_distribution, sample_next
 from .plotting import plot_history, save_fig
 from .reporting import record, summary
 from .runs import seed_everything, setup
@@ -76,6 +78,8 @@ __all__ = [
     "record",
     "record_mae",
     "resolve_lookback",
+    "reweight_distribution",
+    "sample_next",
     "save_fig",
     "seed_everything",
     "select_jena",
