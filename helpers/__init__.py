@@ -1,4 +1,12 @@
-"""Helpers shared by the course notebooks: data, text, runs, plotting, reporting.
+"""Helpers shared by the course notebooks, one module per concern.
+
+data        the dataset registry, verified downloads, loaders (notebook 01)
+text        IMDB reviews as integer sequences (notebook 03)
+sequences   time-series windowing and the Jena splits (notebook 08)
+runs        run profiles, seeding, build folders (notebook 01)
+plotting    one figure style and save path, training curves (notebooks 01, 03)
+generation  temperature sampling for text generation (notebook 14)
+reporting   headline numbers with their provenance (notebook 01)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
@@ -15,9 +23,23 @@ from .data import (
     open_text,
     provenance,
 )
+from .generation import reweight_distribution, sample_next
 from .plotting import plot_history, plot_lstm_cell, save_fig
 from .reporting import epoch_timer, record, summary
 from .runs import seed_everything, setup
+from .sequences import (
+    common_sense_mae,
+    count_windows,
+    describe_data,
+    jena_splits,
+    make_dataset,
+    prepare_jena,
+    record_mae,
+    resolve_lookback,
+    select_jena,
+    time_epochs,
+    train_jena,
+)
 from .text import (
     decode,
     imdb_distinct_words,
@@ -31,13 +53,17 @@ from .text import (
 )
 
 __all__ = [
+    "common_sense_mae",
+    "count_windows",
     "decode",
+    "describe_data",
     "epoch_timer",
     "fetch",
     "glove_path",
     "imdb_distinct_words",
     "imdb_vocabulary",
     "imdb_word_counts",
+    "jena_splits",
     "load_glove",
     "load_imdb_padded",
     "load_imdb_reviews",
@@ -45,16 +71,25 @@ __all__ = [
     "load_imdb_vocabulary",
     "load_jena_climate",
     "load_text",
+    "make_dataset",
     "open_text",
     "plot_history",
     "plot_lstm_cell",
+    "prepare_jena",
     "provenance",
     "record",
+    "record_mae",
+    "resolve_lookback",
+    "reweight_distribution",
+    "sample_next",
     "save_fig",
     "seed_everything",
+    "select_jena",
     "setup",
     "standardize",
     "summary",
     "tf_standardize",
+    "time_epochs",
     "tokenize",
+    "train_jena",
 ]

@@ -418,6 +418,8 @@ def _download(ds: Dataset, form: Form) -> Path:
         import pooch
     from tqdm import tqdm
 
+    pooch.get_logger().setLevel("WARNING")  # the progress bar says what happens
+
     # A text progress bar (pooch sets its total once the server tells the size).
     progress = tqdm(
         total=1, desc=form.filename, unit="B", unit_scale=True, ncols=79, delay=0.5

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -70,8 +69,10 @@ def tokenize(text: str) -> list[str]:
 def tf_standardize(texts):
     """`standardize` with TensorFlow string ops, for ``TextVectorization(standardize=...)``.
 
-    Gives the same tokens as `tokenize` after whitespace splitting (for text whose
-    only whitespace is ASCII, which is what IMDB reviews use).
+    After `TextVectorization`'s whitespace split, gives the same tokens as
+    `tokenize`, except around non-ASCII whitespace: Python's ``str.split`` also
+    splits at characters such as U+0085 or U+00A0, TensorFlow's split does not.
+    A few IMDB reviews hold U+0085 (a mis-encoded ellipsis).
     """
     import tensorflow as tf
 
@@ -169,13 +170,15 @@ def _build(num_words, limit_per_class) -> dict[str, np.ndarray]:
 
 
 def _write_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
+    # A temporary file beside the target (same file system, so os.replace is
+    # atomic), unique to this process; open() honours the umask, unlike mkstemp.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as stream:
+        with open(tmp, "wb") as stream:
             np.savez(stream, **arrays)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -1,0 +1,206 @@
+"""The windowing helpers against a plain NumPy loop, and the Jena split logic."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import sequences
+
+
+def reference(data, col, lookback, step, delay, start, end):
+    """The book's windowing written out: anchors start+lookback <= i < end-delay."""
+    samples, targets = [], []
+    for i in range(start + lookback, end - delay):
+        samples.append(data[list(range(i - lookback, i, step))])
+        targets.append(data[i + delay, col])
+    return np.array(samples), np.array(targets)
+
+
+def collect(dataset):
+    xs, ys = [], []
+    for x, y in dataset:
+        xs.append(np.asarray(x))
+        ys.append(np.asarray(y))
+    return np.concatenate(xs), np.concatenate(ys), [len(x) for x in xs]
+
+
+@st.composite
+def windowing_cases(draw):
+    n = draw(st.integers(3, 60))
+    features = draw(st.integers(1, 3))
+    lookback = draw(st.integers(1, n - 2))
+    delay = draw(st.integers(0, n - lookback - 1))
+    step = draw(st.integers(1, lookback + 2))
+    # rows [start, end) must hold at least one sample
+    start = draw(st.integers(0, n - lookback - delay - 1))
+    end = draw(st.integers(start + lookback + delay + 1, n))
+    batch = draw(st.integers(1, 8))
+    col = draw(st.integers(0, features - 1))
+    seed = draw(st.integers(0, 2**16))
+    data = np.random.default_rng(seed).normal(size=(n, features)).astype("float32")
+    return data, col, lookback, step, delay, start, end, batch
+
+
+@settings(max_examples=50, deadline=None)
+@given(windowing_cases())
+def test_make_dataset_matches_the_reference_loop(case):
+    data, col, lookback, step, delay, start, end, batch = case
+    want_x, want_y = reference(data, col, lookback, step, delay, start, end)
+    ds = sequences.make_dataset(
+        data, col, lookback, step, delay, batch, start=start, end=end
+    )
+    got_x, got_y, sizes = collect(ds)
+    np.testing.assert_array_equal(got_x, want_x)
+    np.testing.assert_array_equal(got_y, want_y)
+    assert all(s == batch for s in sizes[:-1]) and 0 < sizes[-1] <= batch
+    assert len(want_y) == sequences.count_windows(start, end, lookback, delay)
+
+
+@settings(max_examples=25, deadline=None)
+@given(windowing_cases())
+def test_shuffled_dataset_holds_the_same_samples(case):
+    data, col, lookback, step, delay, start, end, batch = case
+    want_x, want_y = reference(data, col, lookback, step, delay, start, end)
+    ds = sequences.make_dataset(
+        data,
+        col,
+        lookback,
+        step,
+        delay,
+        batch,
+        start=start,
+        end=end,
+        shuffle=True,
+        seed=1,
+    )
+    got_x, got_y, _ = collect(ds)
+    key = lambda x: [tuple(np.ravel(s)) for s in x]  # noqa: E731
+    assert sorted(key(got_x)) == sorted(key(want_x))
+    assert sorted(got_y.tolist()) == sorted(want_y.tolist())
+
+
+def test_make_dataset_refuses_a_split_too_short():
+    data = np.zeros((20, 2), "float32")
+    with pytest.raises(ValueError, match="no sample"):
+        sequences.make_dataset(data, 0, 10, 1, 5, 4, start=0, end=15)
+    with pytest.raises(ValueError, match="start <= end"):
+        sequences.make_dataset(data, 0, 2, 1, 1, 4, start=5, end=30)
+
+
+def test_jena_splits_are_the_books_on_the_official_file():
+    assert sequences.jena_splits(420_551) == (200_000, 300_000)
+    assert sequences.jena_splits(4_000) == (1_902, 2_853)
+    with pytest.raises(ValueError):
+        sequences.jena_splits(2)
+
+
+def test_resolve_lookback_keeps_the_books_when_it_fits():
+    lookback, message = sequences.resolve_lookback(1440, 6, 144, 100_000, 256)
+    assert lookback == 1440
+    assert "the book's 10 days" in message
+
+
+def test_resolve_lookback_reduces_visibly_on_the_slice():
+    # the 4,000-row slice: a validation split of 951 rows
+    lookback, message = sequences.resolve_lookback(1440, 6, 144, 951, 256)
+    assert lookback == 3 * 144
+    assert "REDUCED" in message and "3 days" in message and "10 days" in message
+    assert sequences.count_windows(0, 951, lookback, 144) >= 256
+
+
+def test_resolve_lookback_fails_when_nothing_fits():
+    with pytest.raises(ValueError, match="cannot hold"):
+        sequences.resolve_lookback(1440, 6, 144, 200, 256)
+
+
+def fake_jena(n_rows, official):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    columns = ["p (mbar)", "T (degC)", "rh (%)", "wd (deg)"]
+    df = pd.DataFrame(
+        rng.normal(size=(n_rows, len(columns))).astype("float32"),
+        columns=columns,
+        index=pd.date_range("2009-01-01 00:10", periods=n_rows, freq="10min"),
+    )
+    df.attrs.update(official=official, source="test")
+    return df
+
+
+def jena_settings(**overrides):
+    from types import SimpleNamespace
+
+    values = dict(rows=0, columns=0, lookback=1440, step=6, delay=144)
+    values.update(batch_size=128, steps_per_epoch=500, **overrides)
+    return SimpleNamespace(**values)
+
+
+def test_prepare_jena_keeps_the_books_settings_on_the_official_size(monkeypatch):
+    from helpers import data
+
+    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(420_551, True))
+    jena = sequences.prepare_jena(jena_settings())
+    assert (jena.train_end, jena.val_end) == (200_000, 300_000)
+    assert (jena.lookback, jena.steps_per_epoch) == (1440, 500)
+    assert jena.input_shape == (240, 4) and jena.target == 1
+    assert "REDUCED" not in str(jena) and "the official file" in str(jena)
+    np.testing.assert_allclose(jena.data[:200_000].mean(0), 0, atol=1e-3)
+
+
+def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
+    from helpers import data
+
+    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(5_000, False))
+    jena = sequences.prepare_jena(jena_settings(rows=4_000, columns=3))
+    text = str(jena)
+    assert jena.n_rows == 4_000 and jena.columns == ["p (mbar)", "T (degC)", "rh (%)"]
+    assert jena.lookback == 432 and "lookback REDUCED to 3 days" in text
+    assert jena.steps_per_epoch == 11 and "steps per epoch REDUCED to 11" in text
+    assert "NOT the official file" in text and "3 of 4 columns" in text
+    assert jena.windows("val") == 951 - 432 - 144
+
+
+def tiny_jena():
+    data = np.random.default_rng(0).normal(size=(300, 2)).astype("float32")
+    return sequences.JenaData(
+        frame=None,
+        data=data,
+        columns=["p (mbar)", "T (degC)"],
+        target=1,
+        mean=np.zeros(2),
+        std=np.ones(2),
+        train_end=150,
+        val_end=225,
+        lookback=12,
+        step=3,
+        delay=6,
+        batch_size=16,
+        steps_per_epoch=3,
+    )
+
+
+def small_gru(jena):
+    import keras
+
+    return keras.Sequential(
+        [keras.Input(jena.input_shape), keras.layers.GRU(2), keras.layers.Dense(1)]
+    )
+
+
+def test_train_jena_restores_the_best_epoch_and_tests_it():
+    jena = tiny_jena()
+    model = small_gru(jena)
+    history, test_mae = sequences.train_jena(model, jena, epochs=3, verbose=0)
+    assert len(history.history["val_loss"]) == 3
+    best = min(history.history["val_loss"])
+    assert np.isclose(model.evaluate(jena.val, verbose=0), best, rtol=1e-4)
+    assert np.isclose(model.evaluate(jena.test, verbose=0), test_mae)
+
+
+def test_time_epochs_times_every_model():
+    jena = tiny_jena()
+    medians = sequences.time_epochs(
+        {"a": small_gru(jena), "b": small_gru(jena)}, jena, epochs=2
+    )
+    assert set(medians) == {"a", "b"} and all(m > 0 for m in medians.values())
