@@ -88,6 +88,9 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+        # Lessons that train several models in a loop trigger TensorFlow's
+        # "tf.function retracing" warning, which is harmless there.
+        tf.get_logger().setLevel("ERROR")
     elif backend == "torch":
         import torch
 
