@@ -43,10 +43,11 @@ test: lint
 	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=900 --figures
 
-# Regenerate tests/baselines from a fresh smoke run (then review and commit them).
+# Regenerate tests/baselines from a fresh smoke run (then review and commit them);
+# NB="05 06" limits it to some notebooks.
 baselines: $(VENV)/.installed
 	$(MAKE) smoke
-	$(PY) -m helpers.notebooks baselines
+	$(PY) -m helpers.notebooks baselines $(NB)
 
 lab: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[notebook]'

@@ -101,17 +101,29 @@ def prepare_tests(names=()) -> list[Path]:
     return written
 
 
-def update_baselines() -> list[Path]:
+def update_baselines(names=()) -> list[Path]:
+    """Copy the last smoke run's figures to tests/baselines/.
+
+    Each notebook that has smoke figures (``names`` filters by prefix) gets its
+    baseline folder replaced whole; the other notebooks' baselines are kept.
+    """
     source = build_dir() / "smoke" / "figures"
-    if not source.is_dir():
+    folders = (
+        sorted(p for p in source.glob("*") if p.is_dir()) if source.is_dir() else []
+    )
+    if names:
+        folders = [p for p in folders if any(p.name.startswith(n) for n in names)]
+    if not folders:
         raise SystemExit(f"No smoke figures in {source}: run `make smoke` first.")
-    shutil.rmtree(BASELINE_DIR, ignore_errors=True)
     copied = []
-    for png in sorted(source.glob("*/*.png")):
-        target = BASELINE_DIR / png.parent.name / png.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(png, target)
-        copied.append(target)
+    for folder in folders:
+        target_dir = BASELINE_DIR / folder.name
+        shutil.rmtree(target_dir, ignore_errors=True)
+        for png in sorted(folder.glob("*.png")):
+            target = target_dir / png.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(png, target)
+            copied.append(target)
     return copied
 
 
@@ -127,9 +139,10 @@ def main(argv=None) -> None:
     p_run.add_argument("names", nargs="*", help="notebook number prefixes, e.g. 01 02")
     p_prep = sub.add_parser("prepare-tests", help="write smoke copies for nbval")
     p_prep.add_argument("names", nargs="*")
-    sub.add_parser(
+    p_base = sub.add_parser(
         "baselines", help="copy the last smoke run's figures to tests/baselines"
     )
+    p_base.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "run":
         timings = run(args.profile, args.names)
@@ -141,7 +154,7 @@ def main(argv=None) -> None:
         for path in prepare_tests(args.names):
             print(f"prepared {path.relative_to(project_root())}")
     else:
-        for path in update_baselines():
+        for path in update_baselines(args.names):
             print(f"baseline {path.relative_to(project_root())}")
 
 

@@ -131,3 +131,20 @@ def test_save_fig_lists_figures_that_are_not_compared(a_run):
     assert (folder / plotting.UNCOMPARED).read_text() == "times.png\n"
     plotting.save_fig("times", plotting.plt.figure())  # compared again
     assert not (folder / plotting.UNCOMPARED).exists()
+
+
+def test_update_baselines_replaces_only_the_notebooks_run(tmp_path, monkeypatch):
+    from helpers import notebooks
+
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
+    monkeypatch.setattr(notebooks, "BASELINE_DIR", tmp_path / "baselines")
+    for name in ("01_a", "02_b"):
+        (tmp_path / "baselines" / name).mkdir(parents=True)
+        (tmp_path / "baselines" / name / "old.png").write_bytes(b"old")
+    smoke = tmp_path / "build" / "smoke" / "figures" / "02_b"
+    smoke.mkdir(parents=True)
+    (smoke / "new.png").write_bytes(b"new")
+    copied = notebooks.update_baselines()
+    assert copied == [tmp_path / "baselines" / "02_b" / "new.png"]
+    assert (tmp_path / "baselines" / "01_a" / "old.png").exists()  # kept
+    assert not (tmp_path / "baselines" / "02_b" / "old.png").exists()  # replaced
