@@ -76,11 +76,28 @@ def run(profile: str = "full", names=()) -> dict[str, float]:
             kernel_name="python3",
             progress_bar=False,
         )
+        _relative_paths(out)
         timings[path.stem] = round(time.perf_counter() - start, 1)
         print(f"[{profile}] {path.name}: {timings[path.stem]:.0f} s", flush=True)
         timings_file.parent.mkdir(parents=True, exist_ok=True)
         timings_file.write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
     return timings
+
+
+def _relative_paths(path: Path) -> None:
+    """Papermill records absolute paths; keep the committed notebooks portable."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    info = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if info.get(key):
+            recorded = Path(info[key])
+            try:
+                info[key] = str(recorded.resolve().relative_to(project_root()))
+            except ValueError:  # run from another checkout of the course
+                info[key] = str(Path("notebooks") / recorded.name)
+    nbformat.write(nb, path)
 
 
 def prepare_tests(names=()) -> list[Path]:

@@ -82,3 +82,12 @@ def test_every_shown_figure_is_saved(notebook):
         images = sum("image/png" in o.get("data", {}) for o in cell.outputs)
         saves = cell.source.count("save_fig(")
         assert images <= saves, f"a figure is shown but not saved: {cell.source[:60]!r}"
+
+
+def test_no_machine_specific_paths_in_metadata(notebook):
+    _, nb = notebook
+    info = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        assert not str(info.get(key, "")).startswith("/"), (
+            f"{key} is absolute: run it with `make notebooks` (helpers.notebooks)"
+        )

@@ -148,3 +148,23 @@ def test_update_baselines_replaces_only_the_notebooks_run(tmp_path, monkeypatch)
     assert copied == [tmp_path / "baselines" / "02_b" / "new.png"]
     assert (tmp_path / "baselines" / "01_a" / "old.png").exists()  # kept
     assert not (tmp_path / "baselines" / "02_b" / "old.png").exists()  # replaced
+
+
+def test_papermill_paths_are_made_relative(tmp_path):
+    import nbformat
+
+    from helpers import notebooks
+    from helpers.data import project_root
+
+    nb = nbformat.v4.new_notebook()
+    inside = project_root() / "notebooks" / "01_x.ipynb"
+    nb.metadata["papermill"] = {
+        "input_path": str(inside),
+        "output_path": "/elsewhere/checkout/notebooks/01_x.ipynb",
+    }
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(nb, path)
+    notebooks._relative_paths(path)
+    info = nbformat.read(path, as_version=4).metadata["papermill"]
+    assert info["input_path"] == "notebooks/01_x.ipynb"
+    assert info["output_path"] == "notebooks/01_x.ipynb"
