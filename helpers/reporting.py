@@ -12,7 +12,7 @@ import json
 import math
 import platform
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import data, runs
 
@@ -41,7 +41,7 @@ def record(name: str, value, *, book=None, unit: str = "", note: str = "") -> No
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "machine": platform.machine(),
-        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     path = run.results_file
     path.parent.mkdir(parents=True, exist_ok=True)

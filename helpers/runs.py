@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import os
 import random
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
-
-import tomllib
 
 from .data import project_root
 
