@@ -87,9 +87,6 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-        # Lessons that train several models in a loop trigger TensorFlow's
-        # "tf.function retracing" warning, which is harmless there.
-        tf.get_logger().setLevel("ERROR")
     elif backend == "torch":
         import torch
 
@@ -149,6 +146,14 @@ def setup(notebook: str, profile: str = "full", seed: int = DEFAULT_SEED) -> Run
     )  # hide TensorFlow's start-up chatter
     settings = settings_for(notebook, profile)
     seed_everything(seed)
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        # Lessons that train several models in a loop trigger TensorFlow's
+        # "tf.function retracing" warning, which is harmless there.
+        tf.get_logger().setLevel("ERROR")
     from .plotting import use_course_style
 
     use_course_style()

@@ -34,9 +34,6 @@ BOOK_TRAIN_END = 200_000
 BOOK_VAL_END = 300_000
 #: The column the lessons forecast.
 TARGET = "T (degC)"
-#: Numeric columns that both the official file and the offline slice have (the
-#: slice lacks ``wv (m/s)``, ``max. wv (m/s)`` and ``wd (deg)``).
-SHARED_COLUMNS = 11
 #: Rows per day and the lookbacks tried, longest first, when the data present
 #: cannot hold the book's 10 days (see `resolve_lookback`).
 ROWS_PER_DAY = 144
@@ -401,8 +398,8 @@ def time_epochs(models: dict, jena: JenaData, epochs: int) -> dict[str, float]:
     Introduced in notebook 10, reused in 11. The models are compiled as in
     `train_jena` and trained one epoch each in turn, ``epochs`` rounds, so that
     a change in the machine's load hits them alike. Each epoch is timed with
-    `epoch_timer` (validation included); the median leaves out the first epoch,
-    which also traces the model. Returns ``{name: median seconds}``.
+    `epoch_timer` (validation included); the median is robust to the slower first
+    epoch, which also traces the model. Returns ``{name: median seconds}``.
     """
     import keras
 
