@@ -2,9 +2,10 @@
 
 data        the dataset registry, verified downloads, loaders (notebook 01)
 text        IMDB reviews as integer sequences (notebook 03)
-sequences   time-series windowing and the Jena splits (notebook 08)
+series      the time series of the forecasting lessons, validated (notebook 08)
+sequences   time-series windowing, a series prepared for training (notebook 08)
 runs        run profiles, seeding, build folders (notebook 01)
-plotting    one figure style and save path, training curves (notebooks 01, 03)
+plotting    one figure style and save path, training curves (notebooks 01, 03, 09)
 generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
 
@@ -15,6 +16,7 @@ which) and reused afterwards. The code a lesson teaches stays in its notebook.
 from .data import (
     fetch,
     glove_path,
+    load_beijing_pm25,
     load_glove,
     load_imdb_reviews,
     load_imdb_vocabulary,
@@ -24,22 +26,29 @@ from .data import (
     provenance,
 )
 from .generation import reweight_distribution, sample_next
-from .plotting import plot_history, plot_lstm_cell, save_fig
+from .plotting import plot_history, plot_lstm_cell, plot_seed_histories, save_fig
 from .reporting import epoch_timer, record, summary
 from .runs import seed_everything, setup
 from .sequences import (
+    SeriesData,
     common_sense_mae,
     count_windows,
     describe_data,
     jena_splits,
     make_dataset,
     prepare_jena,
+    prepare_series,
     record_mae,
     resolve_lookback,
     select_jena,
+    select_rows,
+    spread,
     time_epochs,
+    train_forecaster,
     train_jena,
+    train_seeds,
 )
+from .series import SERIES, beijing_frame, load_series
 from .text import (
     decode,
     imdb_distinct_words,
@@ -53,6 +62,16 @@ from .text import (
 )
 
 __all__ = [
+    "SERIES",
+    "SeriesData",
+    "beijing_frame",
+    "load_beijing_pm25",
+    "load_series",
+    "prepare_series",
+    "select_rows",
+    "spread",
+    "train_forecaster",
+    "train_seeds",
     "common_sense_mae",
     "count_windows",
     "decode",
@@ -75,6 +94,7 @@ __all__ = [
     "open_text",
     "plot_history",
     "plot_lstm_cell",
+    "plot_seed_histories",
     "prepare_jena",
     "provenance",
     "record",

@@ -158,3 +158,30 @@ def plot_lstm_cell():
     ax.set_title("One LSTM step: gates decide what the carry forgets, stores and shows")
     fig.tight_layout()
     return fig
+
+
+def plot_seed_histories(histories: dict, title: str, baseline: float | None = None):
+    """Training and validation MAE of one model trained with several seeds.
+
+    Introduced in notebook 09, reused in 10-13. ``histories`` maps a seed to its
+    Keras ``History`` (what `helpers.train_seeds` returns); ``baseline`` draws
+    the common-sense validation MAE. One colour per seed: dashed training,
+    solid validation. Returns the figure; save it with `save_fig`.
+    """
+    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    for k, (seed, history) in enumerate(histories.items()):
+        logs = getattr(history, "history", history)
+        epochs = range(1, len(logs["loss"]) + 1)
+        color = f"C{k}"
+        ax.plot(epochs, logs["loss"], "--", color=color, lw=1, alpha=0.7)
+        ax.plot(
+            epochs, logs["val_loss"], "-", color=color, lw=1.5, label=f"seed {seed}"
+        )
+    if baseline is not None:
+        ax.axhline(baseline, color="k", ls=":", lw=1, label="common sense")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("MAE (normalized)")
+    ax.set_title(f"{title}\n(dashed: training, solid: validation)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

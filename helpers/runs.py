@@ -134,10 +134,14 @@ def current() -> Run:
     return _CURRENT
 
 
-def setup(notebook: str, profile: str = "full", seed: int = DEFAULT_SEED) -> Run:
+def setup(
+    notebook: str, profile: str = "full", seed: int = DEFAULT_SEED, **overrides
+) -> Run:
     """Start a notebook run: settings of its profile, seeds, plotting style.
 
-    ``notebook`` is the notebook's file name without ``.ipynb``. Returns a `Run`
+    ``notebook`` is the notebook's file name without ``.ipynb``. ``overrides``
+    replace settings of the profile (a papermill parameter such as
+    ``series="jena"``); ``None`` keeps the profile's value. Returns a `Run`
     whose ``settings`` hold the values to use.
     """
     global _CURRENT
@@ -145,6 +149,15 @@ def setup(notebook: str, profile: str = "full", seed: int = DEFAULT_SEED) -> Run
         "TF_CPP_MIN_LOG_LEVEL", "2"
     )  # hide TensorFlow's start-up chatter
     settings = settings_for(notebook, profile)
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if not hasattr(settings, key):
+            raise KeyError(
+                f"{key!r} is not a setting of {notebook} (helpers/profiles.toml): "
+                f"it has {sorted(vars(settings))}"
+            )
+        setattr(settings, key, value)
     seed_everything(seed)
     import keras
 

@@ -1,8 +1,9 @@
-"""Time-series windowing and the Jena climate splits.
+"""Time-series windowing, and a series prepared for the forecasting lessons.
 
-Introduced in notebook 08 (Jena data, windowing and baselines), where the book's
+Introduced in notebook 08 (data, windowing and baselines), where the book's
 ``generator`` is rebuilt as a ``keras.utils.PyDataset`` and compared with
-`make_dataset`; reused by notebooks 09-11.
+`make_dataset`; reused by notebooks 09-13. Which series (the Beijing record or
+the book's Jena file) and what each one is: `helpers.series`.
 
 The windowing convention (the book's, section 6.3.2)
 -----------------------------------------------------
@@ -25,33 +26,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import series as series_module
 from .reporting import epoch_timer
 
-#: Rows of the official ``jena_climate_2009_2016.csv``.
-JENA_ROWS = 420_551
-#: The book's split: rows [0, 200000) train, [200000, 300000) validation, rest test.
-BOOK_TRAIN_END = 200_000
-BOOK_VAL_END = 300_000
-#: The column the lessons forecast.
-TARGET = "T (degC)"
-#: Rows per day and the lookbacks tried, longest first, when the data present
-#: cannot hold the book's 10 days (see `resolve_lookback`).
-ROWS_PER_DAY = 144
+#: The lookbacks tried, longest first, when a split cannot hold the book's 10
+#: days (see `resolve_lookback`).
 LOOKBACK_DAYS = (10, 5, 3, 2, 1)
+#: The book's Jena numbers are in units of its training split's standard
+#: deviation of the temperature: 0.29 ≈ 2.57 °C.
+BOOK_CELSIUS_PER_UNIT = 2.57 / 0.29
 
 
 def jena_splits(n_rows: int) -> tuple[int, int]:
-    """``(train_end, val_end)``: the book's split as fractions of ``n_rows``.
-
-    Training is rows ``[0, train_end)``, validation ``[train_end, val_end)``, test
-    ``[val_end, n_rows)``. On the official 420,551 rows this gives exactly the
-    book's boundaries, 200,000 and 300,000.
-    """
-    if n_rows < 3:
-        raise ValueError(f"a series of {n_rows} rows cannot be split in three")
-    train_end = round(n_rows * BOOK_TRAIN_END / JENA_ROWS)
-    val_end = round(n_rows * BOOK_VAL_END / JENA_ROWS)
-    return train_end, val_end
+    """The book's Jena split for ``n_rows`` rows (`helpers.series.SeriesSpec.split`)."""
+    return series_module.SERIES["jena"].split(n_rows)
 
 
 def count_windows(start: int, end: int, lookback: int, delay: int) -> int:
@@ -60,32 +48,36 @@ def count_windows(start: int, end: int, lookback: int, delay: int) -> int:
 
 
 def describe_data(df) -> str:
-    """One paragraph on the data present: rows, columns, time range, official or not.
+    """One paragraph on the data present: which series, rows, time range, official?
 
-    ``df`` is what `helpers.load_jena_climate` returns (``df.attrs`` says whether
-    it is the official file).
+    ``df`` is what `helpers.load_series` (or `helpers.load_jena_climate`)
+    returns; ``df.attrs`` says which series and whether it is the complete
+    official record.
     """
-    official = df.attrs.get("official", False)
+    name = df.attrs.get("series", "jena")
+    spec = series_module.spec(name)
     kind = (
-        "the official file"
-        if official
-        else "NOT the official file (the book's has 420,551 rows, 14 numeric columns)"
+        "the complete official record"
+        if df.attrs.get("official", False)
+        else f"NOT the complete official record ({spec.full_rows:,} rows)"
     )
     first, last = df.index[0], df.index[-1]
     return (
+        f"{spec.title}\n"
         f"{len(df):,} rows x {df.shape[1]} numeric columns, "
-        f"{first:%d.%m.%Y %H:%M} to {last:%d.%m.%Y %H:%M}: {kind}\n"
+        f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}: {kind}\n"
         f"source: {df.attrs.get('source', '?')}"
     )
 
 
-def select_jena(df, rows: int = 0, columns: int = 0):
+def select_rows(df, rows: int = 0, columns: int = 0):
     """The first ``rows`` rows and first ``columns`` numeric columns (0: all).
 
     Returns ``(df, message)``; the message says what was kept, to print.
     """
     kept = df.iloc[: rows or len(df), : columns or df.shape[1]]
     kept.attrs = dict(df.attrs)
+    kept.attrs["official"] = df.attrs.get("official", False) and kept.shape == df.shape
     note = (
         f"using rows 0-{len(kept) - 1:,} ({len(kept):,} of {len(df):,}) and "
         f"{kept.shape[1]} of {df.shape[1]} columns: {', '.join(kept.columns)}"
@@ -101,13 +93,14 @@ def resolve_lookback(
     min_windows: int,
     candidates_days=LOOKBACK_DAYS,
     split_name: str = "a split",
+    rows_per_day: int = 144,
 ) -> tuple[int, str]:
     """The book's ``lookback`` if a split of ``split_rows`` rows can hold it.
 
     A split holds a lookback when it yields at least ``min_windows`` samples
     (`count_windows`). Pass the smallest split that must be evaluated (the
-    validation split). Otherwise the longest of ``candidates_days`` (days of 144
-    rows, shorter than ``lookback``) that fits is used. Returns ``(lookback,
+    validation split). Otherwise the longest of ``candidates_days`` (days of
+    ``rows_per_day`` rows, shorter than ``lookback``) that fits is used. Returns ``(lookback,
     message)``; the message says which was chosen and why, to print.
     """
 
@@ -115,12 +108,12 @@ def resolve_lookback(
         return count_windows(0, split_rows, rows, delay) >= min_windows
 
     def days(rows):
-        return f"{rows / ROWS_PER_DAY:g} days ({rows} rows, {math.ceil(rows / step)} steps of {step})"
+        return f"{rows / rows_per_day:g} days ({rows} rows, {math.ceil(rows / step)} steps of {step})"
 
     if fits(lookback):
         return lookback, f"lookback: the book's {days(lookback)}"
     for d in candidates_days:
-        rows = d * ROWS_PER_DAY
+        rows = d * rows_per_day
         if rows < lookback and fits(rows):
             return rows, (
                 f"lookback REDUCED to {days(rows)} instead of the book's "
@@ -148,15 +141,21 @@ def make_dataset(
 ):
     """Batches of ``(samples, targets)`` from ``data`` with the book's windowing.
 
-    A ``tf.data.Dataset`` made by ``keras.utils.timeseries_dataset_from_array``.
-    ``samples`` have shape ``(batch, ceil(lookback / step), data.shape[1])`` and
-    ``targets`` shape ``(batch,)``. The anchors are ``start + lookback <= i <
-    end - delay`` (module docstring); ``shuffle`` draws them in a random order
-    (fixed by ``seed``), each once per pass.
-    """
-    import keras
+    A ``tf.data.Dataset`` (Keras takes one on every backend). ``samples`` have
+    shape ``(batch, ceil(lookback / step), data.shape[1])`` and ``targets``
+    shape ``(batch,)``. The anchors are ``start + lookback <= i < end - delay``
+    (module docstring); ``shuffle`` draws them in a random order (fixed by
+    ``seed``, new at every pass), each once per pass.
 
-    data = np.asarray(data)
+    Notebook 08 gets the same samples from
+    ``keras.utils.timeseries_dataset_from_array``, which builds every window
+    separately; here a batch of windows is one vectorized gather, ``data[anchors
+    + offsets]``, computed in tf.data's background threads while the model
+    trains (measured in notebook 08 and by ``python -m helpers.benchmarks``).
+    """
+    import tensorflow as tf
+
+    data = np.asarray(data, dtype="float32")
     end = len(data) if end is None else end
     if not 0 <= start <= end <= len(data):
         raise ValueError(f"need 0 <= start <= end <= {len(data)}: {start}, {end}")
@@ -168,34 +167,32 @@ def make_dataset(
             f"rows [{start}, {end}) hold no sample with lookback {lookback} and "
             f"delay {delay}: it needs more than {lookback + delay} rows"
         )
-    timesteps = len(range(0, lookback, step))
-    # Keras pairs the window that starts at row s with targets[s]; our window for
-    # anchor i starts at s = i - lookback and its target is row i + delay.
-    targets = data[lookback + delay :, targets_column]
-    # A one-step window ignores the sampling rate, which Keras wants < len(data).
-    rate = step if timesteps > 1 else 1
-    return keras.utils.timeseries_dataset_from_array(
-        data,
-        targets,
-        sequence_length=timesteps,
-        sampling_rate=rate,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        start_index=start,
-        # Keras makes end_index - start_index - (timesteps - 1) * step windows.
-        end_index=start + n + (timesteps - 1) * rate,
-    )
+    anchors = np.arange(start + lookback, start + lookback + n, dtype="int64")
+    offsets = tf.constant(np.arange(-lookback, 0, step, dtype="int64"))
+    rows = tf.constant(data)
+    targets = tf.constant(data[:, targets_column])
+
+    def windows(batch):
+        return tf.gather(rows, batch[:, None] + offsets), tf.gather(
+            targets, batch + delay
+        )
+
+    ds = tf.data.Dataset.from_tensor_slices(anchors)
+    if shuffle:
+        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size).map(windows, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
 @dataclass
-class JenaData:
-    """The Jena series prepared the same way for notebooks 08-11.
+class SeriesData:
+    """A series prepared the same way for every forecasting lesson (08-13).
 
-    ``data`` is the normalized array (training split's mean and standard
-    deviation), ``columns`` its column names, ``target`` the index of
-    ``T (degC)``. ``train``, ``val`` and ``test`` are `make_dataset` datasets
-    (``train`` shuffled and repeated: pass ``steps_per_epoch``).
+    ``data`` is the normalized array (the training split's mean and standard
+    deviation), ``columns`` its column names, ``target`` the index of the
+    forecast column. ``lookback``, ``step`` and ``delay`` are in rows of this
+    series. ``train``, ``val`` and ``test`` are `make_dataset` datasets
+    (``train`` shuffled with ``seed`` and repeated: pass ``steps_per_epoch``).
     """
 
     frame: object
@@ -213,6 +210,12 @@ class JenaData:
     steps_per_epoch: int
     notes: list[str] = field(default_factory=list)
     seed: int = 42
+    name: str = "jena"
+
+    @property
+    def spec(self):
+        """What this series is (`helpers.series.SeriesSpec`)."""
+        return series_module.spec(self.name)
 
     @property
     def n_rows(self) -> int:
@@ -220,8 +223,11 @@ class JenaData:
 
     @property
     def celsius(self) -> float:
-        """One normalized unit of temperature in °C (the training split's std)."""
+        """One normalized unit of the target in °C (the training split's std)."""
         return float(self.std[self.target])
+
+    def hours(self, rows: int) -> float:
+        return rows / self.spec.rows_per_hour
 
     def split(self, name: str) -> tuple[int, int]:
         """The rows ``[start, end)`` of ``"train"``, ``"val"`` or ``"test"``."""
@@ -234,7 +240,7 @@ class JenaData:
     def windows(self, name: str) -> int:
         return count_windows(*self.split(name), self.lookback, self.delay)
 
-    def dataset(self, name: str, shuffle: bool = False):
+    def dataset(self, name: str, shuffle: bool = False, seed: int | None = None):
         start, end = self.split(name)
         return make_dataset(
             self.data,
@@ -246,7 +252,7 @@ class JenaData:
             start=start,
             end=end,
             shuffle=shuffle,
-            seed=self.seed,
+            seed=self.seed if seed is None else seed,
         )
 
     @property
@@ -265,74 +271,115 @@ class JenaData:
     def input_shape(self) -> tuple[int, int]:
         return len(range(0, self.lookback, self.step)), self.data.shape[1]
 
+    @property
+    def data_note(self) -> str:
+        """One line on the data behind a result, for `helpers.record`."""
+        official = "" if self.frame.attrs.get("official") else ", NOT complete"
+        return (
+            f"{self.name} series{official}: {self.n_rows:,} rows x "
+            f"{len(self.columns)} columns, lookback {self.hours(self.lookback):g} h"
+        )
+
     def __str__(self) -> str:
         lines = [describe_data(self.frame), *self.notes]
         for name in ("train", "val", "test"):
             start, end = self.split(name)
+            index = self.frame.index
             lines.append(
                 f"{name:<5} rows {start:>7,}-{end - 1:<7,} "
+                f"{index[start]:%Y-%m-%d} to {index[end - 1]:%Y-%m-%d} "
                 f"({end - start:,} rows, {self.windows(name):,} samples)"
             )
         lines.append(
             f"samples of {self.input_shape[0]} steps x {self.input_shape[1]} "
-            f"features; target {self.columns[self.target]} {self.delay} rows "
-            f"({self.delay * 10 / 60:g} hours) after the anchor"
+            f"features (one step = {self.hours(self.step):g} h, lookback "
+            f"{self.hours(self.lookback):g} h); target "
+            f"{self.columns[self.target]} {self.hours(self.delay):g} h after the "
+            f"window ({self.hours(self.delay + self.step):g} h after its last step)"
         )
         return "\n".join(lines)
 
 
-def prepare_jena(settings, seed: int = 42) -> JenaData:
-    """Load, cut, split and normalize the Jena data for a lesson's ``settings``.
+def settings_in_rows(settings, spec) -> tuple[int, int, int]:
+    """``(lookback, step, delay)`` in rows of ``spec``'s series.
 
-    Reads ``rows``, ``columns``, ``lookback``, ``step``, ``delay``, ``batch_size``
-    and ``steps_per_epoch`` from ``settings`` (``helpers/profiles.toml``). Where the
-    data present cannot hold the book's lookback or steps per epoch, it uses less
-    and says so in ``notes`` (printed by ``str()``).
+    The profiles give them in hours (``lookback_hours``, ``step_hours``,
+    ``delay_hours``), so that one lesson runs on series of any rate: the book's
+    10 days, one step per hour and 24 hours ahead are 1440, 6 and 144 rows of
+    the Jena file and 240, 1 and 24 rows of the hourly Beijing record. Older
+    profiles give ``lookback``, ``step`` and ``delay`` in rows.
     """
-    from .data import load_jena_climate
+    if hasattr(settings, "lookback_hours"):
+        return (
+            spec.rows(settings.lookback_hours, "the lookback"),
+            spec.rows(settings.step_hours, "the step"),
+            spec.rows(settings.delay_hours, "the delay"),
+        )
+    return settings.lookback, settings.step, settings.delay
 
-    df, note = select_jena(load_jena_climate(), settings.rows, settings.columns)
+
+def prepare_series(settings, seed: int = 42, series: str | None = None) -> SeriesData:
+    """Load, cut, split and normalize a series for a lesson's ``settings``.
+
+    Introduced in notebook 08, which does each step by hand first. Reads
+    ``series`` (default ``"jena"``), ``rows``, ``columns``, the lookback, step
+    and delay (`settings_in_rows`), ``batch_size`` and ``steps_per_epoch`` from
+    ``settings`` (``helpers/profiles.toml``); the ``series`` argument overrides
+    the setting. An epoch is at most one pass over the training split. Where
+    the data present cannot hold the lookback or the steps per epoch, it uses
+    less and says so in ``notes`` (printed by ``str()``).
+    """
+    name = series or getattr(settings, "series", "jena")
+    spec = series_module.spec(name)
+    df, note = select_rows(
+        series_module.load_series(name), settings.rows, settings.columns
+    )
     columns = list(df.columns)
     raw = df.to_numpy(dtype="float32")
-    train_end, val_end = jena_splits(len(raw))
+    train_end, val_end = spec.split(len(raw))
     mean = raw[:train_end].mean(axis=0)
     std = raw[:train_end].std(axis=0)
+    std[std == 0] = 1.0  # a column constant in training (no snow in a slice, say)
+    lookback, step, delay = settings_in_rows(settings, spec)
     lookback, lookback_note = resolve_lookback(
-        settings.lookback,
-        settings.step,
-        settings.delay,
+        lookback,
+        step,
+        delay,
         min(val_end - train_end, len(raw) - val_end),
         min_windows=2 * settings.batch_size,
         split_name="the smaller evaluation split",
+        rows_per_day=spec.rows_per_day,
     )
-    notes = [note, lookback_note]
-    train_windows = count_windows(0, train_end, lookback, settings.delay)
+    notes = [*df.attrs.get("notes", []), note, lookback_note]
+    train_windows = count_windows(0, train_end, lookback, delay)
     per_pass = math.ceil(train_windows / settings.batch_size)
     steps = settings.steps_per_epoch
     if per_pass < steps:
         notes.append(
-            f"steps per epoch REDUCED to {per_pass} (one pass over the "
-            f"{train_windows:,} training samples) instead of the book's {steps}"
+            f"steps per epoch: {per_pass} batches of {settings.batch_size}, one pass "
+            f"over the {train_windows:,} training samples (fewer than the book's "
+            f"{steps}, which drew 64,000 of the Jena file's 198,416)"
         )
         steps = per_pass
     else:
         notes.append(f"steps per epoch: {steps} batches of {settings.batch_size}")
-    return JenaData(
+    return SeriesData(
         frame=df,
         data=(raw - mean) / std,
         columns=columns,
-        target=columns.index(TARGET),
+        target=columns.index(spec.target),
         mean=mean,
         std=std,
         train_end=train_end,
         val_end=val_end,
         lookback=lookback,
-        step=settings.step,
-        delay=settings.delay,
+        step=step,
+        delay=delay,
         batch_size=settings.batch_size,
         steps_per_epoch=steps,
         notes=notes,
         seed=seed,
+        name=name,
     )
 
 
@@ -346,14 +393,23 @@ def common_sense_mae(dataset, target: int) -> float:
     return float(np.concatenate(errors).mean())
 
 
-def train_jena(model, jena: JenaData, epochs: int, callbacks=(), verbose: int = 2):
+def train_forecaster(
+    model,
+    series: SeriesData,
+    epochs: int,
+    callbacks=(),
+    verbose: int = 2,
+    seed: int | None = None,
+):
     """Train ``model`` the book's way and evaluate its best epoch on the test split.
 
     Introduced in notebook 08, where these steps are written out. RMSprop and the
-    MAE loss; ``epochs`` of ``jena.steps_per_epoch`` shuffled training batches,
+    MAE loss; ``epochs`` of ``series.steps_per_epoch`` shuffled training batches,
     validating on the whole validation split after each. The weights of the epoch
     with the lowest validation MAE are restored at the end (an ``EarlyStopping``
-    whose patience never runs out). Returns ``(history, test_mae)``.
+    whose patience never runs out). ``seed`` (default: the series') orders the
+    training samples; seed the model's initialization before building it
+    (`helpers.seed_everything`). Returns ``(history, test_mae)``.
     """
     import keras
 
@@ -362,41 +418,105 @@ def train_jena(model, jena: JenaData, epochs: int, callbacks=(), verbose: int = 
         monitor="val_loss", patience=epochs, restore_best_weights=True
     )
     history = model.fit(
-        jena.train,
-        steps_per_epoch=jena.steps_per_epoch,
+        series.dataset("train", shuffle=True, seed=seed).repeat(),
+        steps_per_epoch=series.steps_per_epoch,
         epochs=epochs,
-        validation_data=jena.val,
+        validation_data=series.val,
         callbacks=[best, *callbacks],
         verbose=verbose,
         shuffle=False,  # the dataset shuffles itself
     )
-    return history, float(model.evaluate(jena.test, verbose=0))
+    return history, float(model.evaluate(series.test, verbose=0))
 
 
-def record_mae(name: str, mae: float, jena: JenaData, book=None, note: str = ""):
+def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0):
+    """Train a fresh ``build()`` model for each seed; how much the result varies.
+
+    Introduced in notebook 08, reused in 09-13. For each seed: seed everything
+    (`helpers.seed_everything`: initial weights, dropout), build the model, and
+    train it with `train_forecaster` (the seed also orders the samples).
+    Returns ``(table, histories, models)``: a DataFrame indexed by seed with
+    the best epoch, its validation MAE and its test MAE, and per seed the
+    Keras history and the model (with its best epoch's weights).
+    """
+    import pandas as pd
+
+    from .runs import seed_everything
+
+    rows, histories, models = [], {}, {}
+    for seed in seeds:
+        seed_everything(seed)
+        model = build()
+        history, test_mae = train_forecaster(
+            model, series, epochs, verbose=verbose, seed=seed
+        )
+        val = history.history["val_loss"]
+        rows.append(
+            {
+                "seed": seed,
+                "best epoch": int(np.argmin(val)) + 1,
+                "validation MAE": float(min(val)),
+                "test MAE": test_mae,
+            }
+        )
+        histories[seed], models[seed] = history, model
+    return pd.DataFrame(rows).set_index("seed"), histories, models
+
+
+def spread(values) -> str:
+    """``"0.123 ± 0.004"``: the mean and standard deviation of ``values``.
+
+    The standard deviation is the sample one (``ddof=1``); a single value gets
+    no spread. Introduced in notebook 08.
+    """
+    values = np.asarray(values, dtype="float64")
+    if len(values) < 2:
+        return f"{values.mean():.3f}"
+    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
+
+
+def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
     """Record an MAE in normalized units and in °C, beside the book's values.
 
-    ``book`` is the book's MAE in normalized units; its °C value uses the book's
-    conversion (0.29 ≈ 2.57 °C, a standard deviation of 8.85 °C).
+    ``mae`` is one value or one per seed: then their mean is recorded, and
+    their standard deviation as ``<name>_std`` (and ``<name>_celsius_std``).
+
+    ``book`` is the book's Jena MAE in normalized units; its °C value uses the
+    book's conversion (0.29 ≈ 2.57 °C, a standard deviation of 8.85 °C). The
+    normalized units of two series differ (each is its own training split's
+    standard deviation): compare series in °C.
     """
     from .reporting import record
 
-    book_std = 2.57 / 0.29
-    record(name, float(mae), book=book, unit="(normalized)", note=note)
-    record(
-        f"{name}_celsius",
-        float(mae) * jena.celsius,
-        book=None if book is None else round(book * book_std, 2),
-        unit="°C",
-        note=note,
-    )
+    values = np.atleast_1d(np.asarray(mae, dtype="float64"))
+    if len(values) > 1:
+        note = f"{note}; mean of {len(values)} seeds".lstrip("; ")
+    book_celsius = None if book is None else round(book * BOOK_CELSIUS_PER_UNIT, 2)
+    for suffix, scale, unit, book_value in (
+        ("", 1.0, "(normalized)", book),
+        ("_celsius", series.celsius, "°C", book_celsius),
+    ):
+        record(
+            name + suffix,
+            float(values.mean() * scale),
+            book=book_value,
+            unit=unit,
+            note=note,
+        )
+        if len(values) > 1:
+            record(
+                f"{name}{suffix}_std",
+                float(values.std(ddof=1) * scale),
+                unit=unit,
+                note=f"standard deviation over {len(values)} seeds",
+            )
 
 
-def time_epochs(models: dict, jena: JenaData, epochs: int) -> dict[str, float]:
+def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, float]:
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
     Introduced in notebook 10, reused in 11. The models are compiled as in
-    `train_jena` and trained one epoch each in turn, ``epochs`` rounds, so that
+    `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so that
     a change in the machine's load hits them alike. Each epoch is timed with
     `epoch_timer` (validation included); the median is robust to the slower first
     epoch, which also traces the model. Returns ``{name: median seconds}``.
@@ -409,13 +529,21 @@ def time_epochs(models: dict, jena: JenaData, epochs: int) -> dict[str, float]:
     for epoch in range(epochs):
         for name, model in models.items():
             model.fit(
-                jena.train,
-                steps_per_epoch=jena.steps_per_epoch,
+                series.train,
+                steps_per_epoch=series.steps_per_epoch,
                 initial_epoch=epoch,
                 epochs=epoch + 1,
-                validation_data=jena.val,
+                validation_data=series.val,
                 callbacks=[timers[name]],
                 verbose=0,
                 shuffle=False,
             )
     return {name: timer.median for name, timer in timers.items()}
+
+
+# The names of the first edition of these lessons, when they ran on Jena only.
+# Notebooks 10-13 use them until their next full run; new code uses the above.
+JenaData = SeriesData
+prepare_jena = prepare_series
+select_jena = select_rows
+train_jena = train_forecaster

@@ -1,4 +1,4 @@
-"""The windowing helpers against a plain NumPy loop, and the Jena split logic."""
+"""The windowing helpers against a plain NumPy loop, and a series prepared for training."""
 
 import numpy as np
 import pytest
@@ -124,7 +124,7 @@ def fake_jena(n_rows, official):
         columns=columns,
         index=pd.date_range("2009-01-01 00:10", periods=n_rows, freq="10min"),
     )
-    df.attrs.update(official=official, source="test")
+    df.attrs.update(series="jena", official=official, source="test", notes=[])
     return df
 
 
@@ -137,33 +137,34 @@ def jena_settings(**overrides):
 
 
 def test_prepare_jena_keeps_the_books_settings_on_the_official_size(monkeypatch):
-    from helpers import data
+    from helpers import series
 
-    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(420_551, True))
-    jena = sequences.prepare_jena(jena_settings())
+    monkeypatch.setattr(series, "load_series", lambda name: fake_jena(420_551, True))
+    jena = sequences.prepare_series(jena_settings())
     assert (jena.train_end, jena.val_end) == (200_000, 300_000)
     assert (jena.lookback, jena.steps_per_epoch) == (1440, 500)
     assert jena.input_shape == (240, 4) and jena.target == 1
-    assert "REDUCED" not in str(jena) and "the official file" in str(jena)
+    assert "REDUCED" not in str(jena) and "the complete official record" in str(jena)
     np.testing.assert_allclose(jena.data[:200_000].mean(0), 0, atol=1e-3)
 
 
 def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
-    from helpers import data
+    from helpers import series
 
-    monkeypatch.setattr(data, "load_jena_climate", lambda: fake_jena(5_000, False))
-    jena = sequences.prepare_jena(jena_settings(rows=4_000, columns=3))
+    monkeypatch.setattr(series, "load_series", lambda name: fake_jena(5_000, False))
+    jena = sequences.prepare_series(jena_settings(rows=4_000, columns=3))
     text = str(jena)
     assert jena.n_rows == 4_000 and jena.columns == ["p (mbar)", "T (degC)", "rh (%)"]
     assert jena.lookback == 432 and "lookback REDUCED to 3 days" in text
-    assert jena.steps_per_epoch == 11 and "steps per epoch REDUCED to 11" in text
-    assert "NOT the official file" in text and "3 of 4 columns" in text
+    assert jena.steps_per_epoch == 11 and "steps per epoch: 11 batches" in text
+    assert "one pass over the 1,326 training samples" in text
+    assert "NOT the complete official record" in text and "3 of 4 columns" in text
     assert jena.windows("val") == 951 - 432 - 144
 
 
 def tiny_jena():
     data = np.random.default_rng(0).normal(size=(300, 2)).astype("float32")
-    return sequences.JenaData(
+    return sequences.SeriesData(
         frame=None,
         data=data,
         columns=["p (mbar)", "T (degC)"],
@@ -188,10 +189,10 @@ def small_gru(jena):
     )
 
 
-def test_train_jena_restores_the_best_epoch_and_tests_it():
+def test_train_forecaster_restores_the_best_epoch_and_tests_it():
     jena = tiny_jena()
     model = small_gru(jena)
-    history, test_mae = sequences.train_jena(model, jena, epochs=3, verbose=0)
+    history, test_mae = sequences.train_forecaster(model, jena, epochs=3, verbose=0)
     assert len(history.history["val_loss"]) == 3
     best = min(history.history["val_loss"])
     assert np.isclose(model.evaluate(jena.val, verbose=0), best, rtol=1e-4)
