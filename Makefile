@@ -2,6 +2,7 @@
 #   make notebooks [PROFILE=full|smoke]   execute every notebook (default: full)
 #   make test                             lint, unit tests, every notebook in the
 #                                         smoke profile with nbval, figure checks
+#   NB="01 05" (numbers or names) limits either to some notebooks.
 # Both create the virtual environment .venv on first use.
 
 PYTHON ?= python3
@@ -41,7 +42,7 @@ unit: $(VENV)/.installed
 test: lint
 	$(PY) -m helpers.notebooks prepare-tests $(NB)
 	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=900 --figures
+		--nbval-cell-timeout=900 --figures --notebooks="$(NB)"
 
 # Regenerate tests/baselines from a fresh smoke run (then review and commit them);
 # NB="05 06" limits it to some notebooks.

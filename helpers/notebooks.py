@@ -281,6 +281,7 @@ def prepare_tests(names=()) -> list[Path]:
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     shutil.rmtree(build_dir() / "smoke" / "figures", ignore_errors=True)
+    shutil.rmtree(build_dir() / "smoke" / "figure-diffs", ignore_errors=True)
     written = []
     for path in notebook_paths(names):
         nb = nbformat.read(path, as_version=4)
@@ -289,6 +290,27 @@ def prepare_tests(names=()) -> list[Path]:
         nbformat.write(nb, target)
         written.append(target)
     return written
+
+
+#: What matplotlib's image comparison (and its test decorator) write beside an
+#: image: not figures of a notebook.
+COMPARISON_ARTIFACTS = ("-failed-diff.png", "-expected.png")
+
+
+def is_figure(path: Path) -> bool:
+    """A figure a notebook saved: a ``.png`` that is no comparison artifact."""
+    return path.suffix == ".png" and not path.name.endswith(COMPARISON_ARTIFACTS)
+
+
+def figures_in(folder: Path, notebooks=None) -> list[Path]:
+    """The figures in ``folder/<notebook>/``, of ``notebooks`` (stems) if given."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.glob("*/*.png")
+        if is_figure(p) and (notebooks is None or p.parent.name in notebooks)
+    )
 
 
 def update_baselines(names=()) -> list[Path]:
@@ -311,7 +333,7 @@ def update_baselines(names=()) -> list[Path]:
     for folder in folders:
         target_dir = BASELINE_DIR / folder.name
         shutil.rmtree(target_dir, ignore_errors=True)
-        for png in sorted(folder.glob("*.png")):
+        for png in sorted(p for p in folder.glob("*.png") if is_figure(p)):
             target = target_dir / png.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(png, target)

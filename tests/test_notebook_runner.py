@@ -181,3 +181,70 @@ def test_unknown_names_are_refused_before_anything_runs(course, tmp_path):
     with pytest.raises(SystemExit, match="'9'"):
         notebooks.run("smoke", ["1", "9"])
     assert not (tmp_path / "build" / "smoke" / "notebooks").exists()
+
+
+# -- figures ----------------------------------------------------------------------
+def test_comparison_artifacts_are_not_figures(tmp_path):
+    folder = tmp_path / "figures" / "01_first"
+    folder.mkdir(parents=True)
+    for name in ("curves.png", "curves-failed-diff.png", "bars-expected.png", "x.txt"):
+        (folder / name).write_bytes(b"")
+    (tmp_path / "figures" / "02_b").mkdir()
+    (tmp_path / "figures" / "02_b" / "other.png").write_bytes(b"")
+    assert [p.name for p in notebooks.figures_in(tmp_path / "figures")] == [
+        "curves.png",
+        "other.png",
+    ]
+    assert notebooks.figures_in(tmp_path / "figures", {"02_b"}) == [
+        tmp_path / "figures" / "02_b" / "other.png"
+    ]
+    assert notebooks.figures_in(tmp_path / "nowhere") == []
+
+
+def test_update_baselines_copies_no_comparison_artifacts(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
+    monkeypatch.setattr(notebooks, "BASELINE_DIR", tmp_path / "baselines")
+    smoke = tmp_path / "build" / "smoke" / "figures" / "01_one_hot_encoding"
+    smoke.mkdir(parents=True)
+    (smoke / "a.png").write_bytes(b"a")
+    (smoke / "a-failed-diff.png").write_bytes(b"diff")
+    copied = notebooks.update_baselines(["1"])
+    assert [p.name for p in copied] == ["a.png"]
+
+
+def test_figure_checks_consider_only_the_notebooks_run(tmp_path):
+    """`make test NB=01`: other notebooks' baselines are not reported missing,
+    leftovers of matplotlib are not figures, and a diff goes to figure-diffs/."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from PIL import Image, ImageOps
+
+    from helpers.data import project_root
+
+    name = "01_one_hot_encoding"
+    produced = tmp_path / "smoke" / "figures" / name
+    shutil.copytree(notebooks.BASELINE_DIR / name, produced)
+    (produced / "word_one_hot-failed-diff.png").write_bytes(b"left by a failure")
+    env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "pytest", "tests/test_figures.py", "-q"]
+    command += ["-p", "no:cacheprovider", "--figures", "--notebooks=1"]
+
+    def pytest_run():
+        return subprocess.run(
+            command, cwd=project_root(), env=env, capture_output=True, text=True
+        )
+
+    result = pytest_run()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout
+
+    changed = produced / "words_per_review.png"
+    ImageOps.invert(Image.open(changed).convert("RGB")).save(changed)
+    result = pytest_run()
+    assert "1 failed, 3 passed" in result.stdout, result.stdout + result.stderr
+    diffs = tmp_path / "smoke" / "figure-diffs" / name
+    assert (diffs / "words_per_review-failed-diff.png").exists()
+    assert not (produced / "words_per_review-failed-diff.png").exists()
