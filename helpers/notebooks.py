@@ -136,7 +136,7 @@ def failure_reason(err: BaseException) -> str:
         evalue = str(err.evalue or "").strip()
         if err.ename in _dataset_error_names() and evalue:
             lines = [_one_line(line) for line in evalue.splitlines() if line.strip()]
-            return "\n".join(lines) + where
+            return "\n".join(lines)  # the advice matters, not the cell
         first = evalue.splitlines()[0] if evalue else ""
         return _one_line(f"{err.ename}: {first}" if first else err.ename) + where
     text = str(err).strip()
