@@ -3,6 +3,7 @@
     python -m helpers.notebooks run [--profile full|smoke] [NAME ...]
     python -m helpers.notebooks prepare-tests [NAME ...]
     python -m helpers.notebooks baselines [NAME ...]
+    python -m helpers.notebooks student [NAME ...]
 
 NAME is a notebook number (``1`` or ``01``: notebook 01 only) or a whole name
 (``01_one_hot_encoding``); a name that matches no notebook is refused.
@@ -22,13 +23,18 @@ profile injected as a papermill parameter and their full-run outputs kept, to
 marked ``# NBVAL_CHECK_OUTPUT`` with the committed outputs.
 
 ``baselines`` copies the figures of the last smoke run to ``tests/baselines/``.
+
+``student`` writes the student edition to ``build/student/``: the notebooks
+without outputs and without the code cells of their ``## Solutions`` section.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -341,6 +347,72 @@ def update_baselines(names=()) -> list[Path]:
     return copied
 
 
+_SOLUTIONS = re.compile(r"^## Solutions[ \t]*$", re.M)
+_SECTION = re.compile(r"^#{1,2} ", re.M)
+
+
+def _without_solutions(cells: list, name: str) -> list:
+    """``cells`` without the solution code cells and the ``## Solutions`` heading.
+
+    The solutions are the code cells after the markdown heading ``## Solutions``,
+    up to the next heading of level 1 or 2 (the lessons end with them).
+    """
+    at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and _SOLUTIONS.search(c.source)
+        ),
+        None,
+    )
+    if at is None:
+        raise ValueError(f"{name} has no '## Solutions' heading")
+    kept = list(cells[:at])
+    heading = cells[at]
+    before = heading.source[: _SOLUTIONS.search(heading.source).start()].rstrip()
+    if before:
+        heading = copy.deepcopy(heading)
+        heading.source = before
+        kept.append(heading)
+    in_solutions = True
+    for cell in cells[at + 1 :]:
+        if cell.cell_type == "markdown" and _SECTION.search(cell.source):
+            in_solutions = False
+        if not (in_solutions and cell.cell_type == "code"):
+            kept.append(cell)
+    return kept
+
+
+def student_edition(names=()) -> list[Path]:
+    """Write the notebooks without outputs and solutions to ``build/student/``.
+
+    Every code cell loses its outputs and execution count (and papermill's
+    records of the run); the code cells of the ``## Solutions`` section, and the
+    heading, are left out. Everything else is kept as it is.
+    """
+    import nbformat
+
+    out_dir = build_dir() / "student"
+    if not names:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebook_paths(names):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells = _without_solutions(nb.cells, path.name)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+            for key in ("papermill", "execution"):
+                cell.metadata.pop(key, None)
+        nb.metadata.pop("papermill", None)
+        target = out_dir / path.name
+        nbformat.write(nb, target)
+        written.append(target)
+    return written
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.notebooks",
@@ -359,6 +431,10 @@ def main(argv=None) -> None:
         "baselines", help="copy the last smoke run's figures to tests/baselines"
     )
     p_base.add_argument("names", nargs="*")
+    p_student = sub.add_parser(
+        "student", help="write the notebooks without outputs and solutions"
+    )
+    p_student.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "run":
         outcomes = run(args.profile, args.names)
@@ -368,6 +444,9 @@ def main(argv=None) -> None:
     elif args.command == "prepare-tests":
         for path in prepare_tests(args.names):
             print(f"prepared {path.relative_to(project_root())}")
+    elif args.command == "student":
+        for path in student_edition(args.names):
+            print(f"student edition {_shown(path)}")
     else:
         for path in update_baselines(args.names):
             print(f"baseline {path.relative_to(project_root())}")

@@ -248,3 +248,70 @@ def test_figure_checks_consider_only_the_notebooks_run(tmp_path):
     diffs = tmp_path / "smoke" / "figure-diffs" / name
     assert (diffs / "words_per_review-failed-diff.png").exists()
     assert not (produced / "words_per_review-failed-diff.png").exists()
+
+
+# -- the student edition ------------------------------------------------------------
+def solution_sources(nb):
+    """The code cells after the '## Solutions' heading, by the lesson structure."""
+    at = next(i for i, c in enumerate(nb.cells) if "## Solutions" in c.source)
+    return [c.source for c in nb.cells[at + 1 :] if c.cell_type == "code"]
+
+
+def test_student_edition_has_no_solutions_and_keeps_everything_else(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    written = notebooks.student_edition()
+    assert [p.name for p in written] == [p.name for p in notebooks.notebook_paths()]
+    for path, source in zip(written, notebooks.notebook_paths(), strict=True):
+        committed = nbformat.read(source, as_version=4)
+        student = nbformat.read(path, as_version=4)
+        solutions = solution_sources(committed)
+        assert solutions, f"{source.name} has no solution cells to remove"
+        codes = [c.source for c in student.cells if c.cell_type == "code"]
+        assert not set(solutions) & set(codes)
+        assert (
+            codes
+            == [c.source for c in committed.cells if c.cell_type == "code"][
+                : -len(solutions)
+            ]
+        )
+        markdown = [c.source for c in student.cells if c.cell_type == "markdown"]
+        committed_md = [c.source for c in committed.cells if c.cell_type == "markdown"]
+        assert markdown[:-1] == committed_md[:-1]
+        assert "## Exercises" in markdown[-1] and "## Solutions" not in markdown[-1]
+        assert all(
+            c.outputs == [] and c.execution_count is None
+            for c in student.cells
+            if c.cell_type == "code"
+        )
+        assert any("parameters" in c.metadata.get("tags", []) for c in student.cells)
+        assert "papermill" not in student.metadata
+
+
+def test_student_edition_keeps_cells_after_a_later_section(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# T"),
+        nbformat.v4.new_code_cell("x = 1", execution_count=1),
+        nbformat.v4.new_markdown_cell("## Solutions"),
+        nbformat.v4.new_code_cell("answer = 42"),
+        nbformat.v4.new_markdown_cell("A word on the answer."),
+        nbformat.v4.new_code_cell("answer += 1"),
+        nbformat.v4.new_markdown_cell("## Further reading"),
+        nbformat.v4.new_code_cell("print('kept')"),
+    ]
+    nbformat.write(nb, folder / "01_t.ipynb")
+    monkeypatch.setattr(notebooks, "NOTEBOOK_DIR", folder)
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
+    (path,) = notebooks.student_edition(["1"])
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.source for c in cells] == [
+        "# T",
+        "x = 1",
+        "A word on the answer.",
+        "## Further reading",
+        "print('kept')",
+    ]
