@@ -2,6 +2,7 @@
 #   make notebooks [PROFILE=full|smoke]   execute every notebook (default: full)
 #   make test                             lint, unit tests, every notebook in the
 #                                         smoke profile with nbval, figure checks
+#   NB="01 05" (numbers or names) limits either to some notebooks.
 # Both create the virtual environment .venv on first use.
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # use_unbounded_threadpool ...) that level 2 lets through. Python errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: notebooks smoke test lint unit baselines lab clean
+.PHONY: notebooks smoke test lint unit baselines student lab clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,13 +42,17 @@ unit: $(VENV)/.installed
 test: lint
 	$(PY) -m helpers.notebooks prepare-tests $(NB)
 	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=900 --figures
+		--nbval-cell-timeout=900 --figures --notebooks="$(NB)"
 
 # Regenerate tests/baselines from a fresh smoke run (then review and commit them);
 # NB="05 06" limits it to some notebooks.
 baselines: $(VENV)/.installed
 	$(MAKE) smoke
 	$(PY) -m helpers.notebooks baselines $(NB)
+
+# The student edition: every notebook without outputs and solutions, in build/student/.
+student: $(VENV)/.installed
+	$(PY) -m helpers.notebooks student $(NB)
 
 lab: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[notebook]'

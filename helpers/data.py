@@ -21,14 +21,19 @@ notebook records say which data produced them.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import tarfile
 import tempfile
+import time
 import warnings
 import zipfile
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +64,10 @@ class UnsafeArchiveError(DatasetError):
 
 class MalformedDataError(DatasetError):
     """A file was found and verified but does not have the expected format."""
+
+
+class MirrorWarning(UserWarning):
+    """A file in the read-only mirror failed verification and was skipped."""
 
 
 # --------------------------------------------------------------------------
@@ -263,8 +272,22 @@ def project_root() -> Path:
 
 def cache_dir() -> Path:
     """Where downloads and extracted archives go: ``$COURSE_DATA_DIR`` or datasets/."""
-    path = Path(os.environ.get(CACHE_ENV) or project_root() / "datasets")
-    path.mkdir(parents=True, exist_ok=True)
+    value = os.environ.get(CACHE_ENV)
+    path = Path(value).expanduser() if value else project_root() / "datasets"
+    setting = f"${CACHE_ENV} = {value!r}" if value else "the default cache"
+    if path.exists() and not path.is_dir():
+        raise DatasetError(
+            f"{setting} is the file {path}, not a folder. Point ${CACHE_ENV} at a "
+            f"folder (it is created if missing), or unset it to use datasets/."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DatasetError(
+            f"Cannot create the data cache {path} ({setting}): "
+            f"{err.strerror or err}. Point ${CACHE_ENV} at a folder you can write "
+            f"to, or unset it to use datasets/."
+        ) from err
     return path
 
 
@@ -290,10 +313,21 @@ def file_hash(path: Path, algorithm: str = "sha256") -> str:
     digest = hashlib.new(algorithm)
     gzipped = path.suffix == ".gz" and not path.name.endswith(".tar.gz")
     opener = gzip.open if gzipped else open
-    with opener(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with opener(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise ChecksumError(_bad_gzip(path, err)) from err
     return digest.hexdigest()
+
+
+def _bad_gzip(path: Path, err: BaseException) -> str:
+    return (
+        f"{path} is not a complete gzip file ({type(err).__name__}: {err}): it is "
+        f"truncated or not gzip-compressed. Delete it (if it is in the cache) or "
+        f"replace it in the mirror, then run again to re-download it."
+    )
 
 
 def verify(path: Path, form: Form) -> str:
@@ -348,6 +382,31 @@ def _check_member(dest: Path, name: str, archive: Path) -> None:
         )
 
 
+def _plain_members(members, archive: Path) -> list:
+    """What ``filter="data"`` guarantees, for Pythons without extraction filters.
+
+    Before Python 3.11.4 (Debian 12 ships 3.11.2) ``tarfile`` has no
+    ``filter=``. Every name and link target has been checked by `_check_member`
+    already; here devices, FIFOs and other special files are refused, and the
+    permissions are made plain (no set-uid/set-gid/sticky bits, no write access
+    for group and others), on copies of the members.
+    """
+    plain = []
+    for m in members:
+        if not (m.isreg() or m.isdir() or m.issym() or m.islnk()):
+            raise UnsafeArchiveError(
+                f"{archive} holds {m.name!r}, a device or other special file, which "
+                f"a data archive never contains. Nothing was extracted: delete the "
+                f"archive and download it again from its official source."
+            )
+        m = copy.copy(m)
+        m.mode &= 0o755
+        m.uid = m.gid = 0  # ownership is not part of the data (used only by root)
+        m.uname = m.gname = ""
+        plain.append(m)
+    return plain
+
+
 def extract_archive(archive: Path, dest: Path, member: str | None = None) -> Path:
     """Extract ``archive`` (tar, tar.gz or zip) into ``dest``, safely and atomically.
 
@@ -380,7 +439,10 @@ def extract_archive(archive: Path, dest: Path, member: str | None = None) -> Pat
                     if m.issym() or m.islnk():
                         link_base = tmp / Path(m.name).parent if m.issym() else tmp
                         _check_member(link_base, m.linkname, archive)
-                tf.extractall(tmp, members=members, filter="data")
+                if hasattr(tarfile, "data_filter"):  # Python 3.11.4+, 3.12+
+                    tf.extractall(tmp, members=members, filter="data")
+                else:
+                    tf.extractall(tmp, members=_plain_members(members, archive))
         else:
             raise MalformedDataError(
                 f"{archive} is neither a zip nor a tar archive. Delete it and "
@@ -429,15 +491,96 @@ def _remember(ds: Dataset, path: Path, form: Form, source: str, check: str) -> P
     return path
 
 
+#: Leftovers of a killed run older than this are deleted (see `_remove_leftovers`).
+STALE_AFTER_S = 3600
+_POOCH_TMP = re.compile(r"tmp[a-z0-9_]{8}")  # tempfile.NamedTemporaryFile's names
+_ATOMIC_TMP = re.compile(r"\..+\.\d+\.tmp")  # helpers.text._write_atomically's
+_EXTRACT_LOCK = ".extract.lock"
+
+
+@contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on the file ``path`` (created if missing; kept).
+
+    ``fcntl.flock`` on Linux and macOS, ``msvcrt.locking`` on Windows. The lock
+    file is never deleted: removing it while another process waits on it would
+    let two processes hold "the" lock at once.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        fcntl = None
+        import msvcrt
+    with open(path, "a+b") as handle:
+        if fcntl:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        else:
+            handle.seek(0)
+            while True:  # LK_LOCK gives up after 10 s; extraction can take longer
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        try:
+            yield
+        finally:
+            if fcntl:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            else:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def _remove_leftovers(cache: Path, *, extraction_locked: bool = False) -> list[Path]:
+    """Delete what a killed run left in the cache; return what was deleted.
+
+    - ``.extract-*`` folders of an interrupted `extract_archive`. Extraction into
+      the cache happens only under the cache's extraction lock, so while this
+      process holds it (``extraction_locked``) every such folder is a leftover;
+      without the lock, only those older than `STALE_AFTER_S`.
+    - ``tmpXXXXXXXX`` files of a download killed before pooch could remove them,
+      and ``.<name>.<pid>.tmp`` files of `helpers.text`. A live download or write
+      touches its file all the time, so one unchanged for `STALE_AFTER_S` is
+      dead: an age threshold, because downloads take no lock (a concurrent run's
+      live file must not be deleted).
+    """
+    removed = []
+    cutoff = time.time() - STALE_AFTER_S
+    for entry in cache.iterdir():
+        try:
+            old = entry.lstat().st_mtime < cutoff
+            if entry.name.startswith(".extract-") and entry.is_dir():
+                if extraction_locked or old:
+                    shutil.rmtree(entry)
+                    removed.append(entry)
+            elif (
+                _POOCH_TMP.fullmatch(entry.name) or _ATOMIC_TMP.fullmatch(entry.name)
+            ) and old:
+                if entry.is_file():
+                    entry.unlink()
+                    removed.append(entry)
+        except FileNotFoundError:  # removed by a concurrent run meanwhile
+            continue
+    return removed
+
+
 def _use(ds: Dataset, found: Path, form: Form, source: str) -> Path:
     check = verify(found, form)
     if form.member:  # an archive: extract what the loaders read into the cache
-        target = cache_dir() / form.member
-        stamp = cache_dir() / f".{form.member}.from-{form.filename}"
+        cache = cache_dir()
+        target = cache / form.member
+        stamp = cache / f".{form.member}.from-{form.filename}"
         if not (target.exists() and stamp.exists()):
-            stamp.unlink(missing_ok=True)
-            extract_archive(found, cache_dir(), member=form.member)
-            stamp.write_text(check + "\n")
+            # Several processes (parallel test workers, two notebooks) may get
+            # here at once: one extracts, the others wait and then find the
+            # target and its stamp in place ("install once").
+            with _locked(cache / _EXTRACT_LOCK):
+                if not (target.exists() and stamp.exists()):
+                    _remove_leftovers(cache, extraction_locked=True)
+                    stamp.unlink(missing_ok=True)
+                    extract_archive(found, cache, member=form.member)
+                    stamp.write_text(check + "\n")
         return _remember(ds, target, form, source, check)
     return _remember(ds, found, form, source, check)
 
@@ -469,7 +612,10 @@ def _download(ds: Dataset, form: Form) -> Path:
             f"different file."
         ) from err
     except Exception as err:
-        raise DatasetUnavailableError(_missing_message(ds, reason=repr(err))) from err
+        reason = " ".join(f"{type(err).__name__}: {err}".split())
+        if len(reason) > 300:  # requests' chains of causes: one short line
+            reason = reason[:299] + "…"
+        raise DatasetUnavailableError(_missing_message(ds, reason=reason)) from err
     finally:
         progress.close()
     path = Path(path)
@@ -513,9 +659,46 @@ def fetch(name: str, *, download: bool = True) -> Path:
             f"No dataset {name!r}; the registry has {sorted(REGISTRY)}"
         ) from None
     mirror = mirror_dir()
-    for form in ds.forms:
-        if mirror and (mirror / form.filename).exists():
-            return _use(ds, mirror / form.filename, form, "mirror")
+    rejected = []  # mirror files that failed verification
+    for form in ds.forms if mirror else ():
+        found = mirror / form.filename
+        if found.exists():
+            try:
+                return _use(ds, found, form, "mirror")
+            except (ChecksumError, MalformedDataError) as bad:
+                # The mirror is read-only to the course: a bad file there must
+                # not hide a good copy in the cache, or stop a download.
+                rejected.append(bad)
+                warnings.warn(
+                    f"Skipping {found} in the mirror: {_first_sentence(bad)}. "
+                    f"Trying the cache, then the download.",
+                    MirrorWarning,
+                    stacklevel=2,
+                )
+    try:
+        return _fetch_outside_mirror(ds, download)
+    except DatasetError as err:
+        if not rejected:
+            raise
+        advice = (
+            f"The mirror's copy failed verification and no good copy was found "
+            f"elsewhere. The mirror is read-only for the course: fix or remove "
+            f"the file in the mirror folder {mirror}, or unset ${MIRROR_ENV}."
+        )
+        lines = [*(str(bad) for bad in rejected), advice, str(err)]
+        raise ChecksumError("\n".join(lines)) from err
+
+
+def _first_sentence(err: BaseException) -> str:
+    return str(err).splitlines()[0].split(". ")[0].rstrip(".")
+
+
+def _fetch_outside_mirror(ds: Dataset, download: bool) -> Path:
+    """The cache, then the official download (`fetch` after the mirror)."""
+    try:
+        _remove_leftovers(cache_dir())
+    except OSError:  # a leftover we may not delete must not stop the course
+        pass
     for form in ds.forms:
         if (cache_dir() / form.filename).exists():
             try:
@@ -541,6 +724,24 @@ def _review_id(path: Path) -> int:
     return int(path.name.split("_")[0])
 
 
+def _read_utf8(path: Path, what: str) -> str:
+    """The text of ``path``; a file that is not UTF-8 is a `MalformedDataError`."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise MalformedDataError(
+            f"{path} is not UTF-8 text (byte {err.object[err.start]:#04x} at offset "
+            f"{err.start}: {err.reason}). {what}"
+        ) from err
+
+
+_DAMAGED_IMDB = (
+    "The aclImdb folder is damaged: restore the file from the official archive, "
+    "or delete the aclImdb folder (if it is in the cache) and run again to extract "
+    "it anew."
+)
+
+
 def load_imdb_reviews(
     split: str = "train", limit_per_class: int | None = None
 ) -> tuple[list[str], np.ndarray]:
@@ -558,7 +759,7 @@ def load_imdb_reviews(
     for label, cls in enumerate(("neg", "pos")):
         files = sorted((root / split / cls).glob("*.txt"), key=_review_id)
         for path in files[:limit_per_class]:
-            texts.append(path.read_text(encoding="utf-8"))
+            texts.append(_read_utf8(path, _DAMAGED_IMDB))
             labels.append(label)
     return texts, np.array(labels, dtype="int32")
 
@@ -570,7 +771,7 @@ def load_imdb_vocabulary() -> list[str]:
         raise MalformedDataError(
             f"{path} is missing: the aclImdb folder is incomplete."
         )
-    return path.read_text(encoding="utf-8").split()
+    return _read_utf8(path, _DAMAGED_IMDB).split()
 
 
 JENA_DATE_FORMAT = "%d.%m.%Y %H:%M:%S"
@@ -659,18 +860,31 @@ def load_glove(dim: int = 100, words=None) -> dict[str, np.ndarray]:
             raise
         return _load_glove_from_package(keep)
     vectors: dict[str, np.ndarray] = {}
-    with open_text(path) as lines:
-        for number, line in enumerate(lines, 1):
-            word, _, rest = line.rstrip("\n").partition(" ")
-            if keep is not None and word not in keep:
-                continue
-            vector = np.array(rest.split(" "), dtype="float32")
-            if vector.shape != (dim,):
-                raise MalformedDataError(
-                    f"{path}, line {number}: {len(vector)} numbers after the word "
-                    f"{word!r}, {dim} expected. Is it the {dim}-d file?"
-                )
-            vectors[word] = vector
+    number = 0
+    try:
+        with open_text(path) as lines:
+            for number, line in enumerate(lines, 1):
+                word, _, rest = line.rstrip("\n").partition(" ")
+                if keep is not None and word not in keep:
+                    continue
+                try:
+                    vector = np.array(rest.split(" "), dtype="float32")
+                except ValueError:
+                    vector = np.array(())
+                if vector.shape != (dim,):
+                    raise MalformedDataError(
+                        f"{path}, line {number}: {len(rest.split())} numbers after "
+                        f"the word {word!r}, {dim} expected. Is it the {dim}-d file?"
+                    )
+                vectors[word] = vector
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise MalformedDataError(_bad_gzip(path, err)) from err
+    except UnicodeDecodeError as err:
+        raise MalformedDataError(
+            f"{path}, after line {number}: not UTF-8 text ({err.reason}). The file "
+            f"is corrupt: delete it (if it is in the cache) or replace it in the "
+            f"mirror, then run again to re-download it."
+        ) from err
     return vectors
 
 
@@ -711,4 +925,9 @@ def load_text(name: str) -> str:
     """A whole text corpus: ``"nietzsche"`` or ``"shakespeare"``."""
     if name not in ("nietzsche", "shakespeare"):
         raise ValueError(f"name must be 'nietzsche' or 'shakespeare', not {name!r}")
-    return fetch(name).read_text(encoding="utf-8")
+    path = fetch(name)
+    return _read_utf8(
+        path,
+        "The file is corrupt or not the course's corpus: delete it (if it is in "
+        "the cache) or replace it in the mirror, then run again to re-download it.",
+    )

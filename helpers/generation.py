@@ -45,3 +45,42 @@ def sample_next(probs, temperature: float = 1.0, rng=None) -> int:
     rng = np.random.default_rng() if rng is None else rng
     weights = reweight_distribution(probs, temperature)
     return int(rng.choice(len(weights), p=weights))
+
+
+def check_windows(
+    text_length: int, maxlen: int, step: int = 1, max_chars: int = 0
+) -> int:
+    """Check the windowing settings of a character model; return the window count.
+
+    Notebook 14 cuts its training text to the first ``max_chars`` characters
+    (``0``: the whole text of ``text_length`` characters) and takes windows of
+    ``maxlen`` characters, and the character after each, every ``step``
+    characters. Settings that leave no window raise a `ValueError` that names
+    them (NumPy's ``sliding_window_view`` would only say "window shape cannot be
+    larger than input array shape"). The count is the book's
+    ``len(range(0, len(text) - maxlen, step))``.
+    """
+    where = 'helpers/profiles.toml, ["14_text_generation".<profile>]'
+    for name, value, least in (("maxlen", maxlen, 1), ("step", step, 1)):
+        if not isinstance(value, int) or value < least:
+            raise ValueError(
+                f"{name} must be a whole number >= {least}, not {value!r} ({where})"
+            )
+    if not isinstance(max_chars, int) or max_chars < 0:
+        raise ValueError(
+            f"max_chars must be 0 (the whole text) or a positive number of "
+            f"characters, not {max_chars!r} ({where})"
+        )
+    length = min(text_length, max_chars) if max_chars else text_length
+    if length < maxlen + 1:
+        cause = (
+            f"max_chars = {max_chars} keeps {length:,} characters"
+            if max_chars and max_chars < text_length
+            else f"the text has {length:,} characters"
+        )
+        raise ValueError(
+            f"{cause}, too few for one window: each needs maxlen + 1 = {maxlen + 1} "
+            f"characters (maxlen = {maxlen} and the next one). Set max_chars to 0 "
+            f"(the whole text) or at least {maxlen + 1}, or lower maxlen ({where})."
+        )
+    return len(range(0, length - maxlen, step))

@@ -1,13 +1,21 @@
 """Execute the course notebooks, and prepare them for the tests.
 
     python -m helpers.notebooks run [--profile full|smoke] [NAME ...]
-    python -m helpers.notebooks prepare-tests
-    python -m helpers.notebooks baselines
+    python -m helpers.notebooks prepare-tests [NAME ...]
+    python -m helpers.notebooks baselines [NAME ...]
+    python -m helpers.notebooks student [NAME ...]
+
+NAME is a notebook number (``1`` or ``01``: notebook 01 only) or a whole name
+(``01_one_hot_encoding``); a name that matches no notebook is refused.
 
 ``run`` executes notebooks with papermill. The ``full`` profile writes the
 outputs back into ``notebooks/`` (that is how the committed outputs are made);
 ``smoke`` writes executed copies to ``build/smoke/notebooks/``. Wall times go
-to ``build/<profile>/timings.json``.
+to ``build/<profile>/timings.json``. Papermill writes into
+``build/<profile>/running/``; a notebook replaces its target only when it ran to
+the end, and a failed one is kept as ``build/<profile>/failed/<name>.ipynb``.
+The run goes on after a failure, ends with a summary of this run, and exits
+non-zero if any notebook failed.
 
 ``prepare-tests`` writes copies of the committed notebooks, with the smoke
 profile injected as a papermill parameter and their full-run outputs kept, to
@@ -15,16 +23,23 @@ profile injected as a papermill parameter and their full-run outputs kept, to
 marked ``# NBVAL_CHECK_OUTPUT`` with the committed outputs.
 
 ``baselines`` copies the figures of the last smoke run to ``tests/baselines/``.
+
+``student`` writes the student edition to ``build/student/``: the notebooks
+without outputs and without the code cells of their ``## Solutions`` section.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
+import re
 import shutil
 import sys
+import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .data import project_root
@@ -34,14 +49,46 @@ NOTEBOOK_DIR = project_root() / "notebooks"
 BASELINE_DIR = project_root() / "tests" / "baselines"
 
 
+def _number(stem: str) -> int:
+    return int(stem.split("_", 1)[0])
+
+
+def _select(stems: list[str], names, what: str = "notebook") -> list[str]:
+    """The ``stems`` that ``names`` select, in course order.
+
+    A name is a number (``1`` and ``01`` both mean notebook 01, never 10-15), a
+    whole stem (``01_one_hot_encoding``), or a file name or path ending in
+    ``.ipynb``. Every name must select something: a typo stops the run before
+    anything is executed.
+    """
+    wanted: set[str] = set()
+    unknown = []
+    for raw in names:
+        for name in str(raw).replace(",", " ").split():
+            stem = Path(name).name.removesuffix(".ipynb")
+            if stem.isdigit():
+                hits = [s for s in stems if _number(s) == int(stem)]
+            else:
+                hits = [s for s in stems if s == stem]
+            wanted.update(hits)
+            if not hits:
+                unknown.append(name)
+    if unknown:
+        numbers = " ".join(s.split("_", 1)[0] for s in stems) or "(none)"
+        raise SystemExit(
+            f"No {what} matches {unknown}. Give notebook numbers ({numbers}), "
+            f'e.g. NB="01 05", or full names such as {stems[0] if stems else "01_..."}.'
+        )
+    return [s for s in stems if s in wanted]
+
+
 def notebook_paths(names=()) -> list[Path]:
-    """The course notebooks, in order; ``names`` filters by prefix (``"01"``)."""
+    """The course notebooks, in order; ``names`` selects some (see `_select`)."""
     paths = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if names:
-        paths = [p for p in paths if any(p.stem.startswith(n) for n in names)]
-        if not paths:
-            raise SystemExit(f"No notebook matches {list(names)} in {NOTEBOOK_DIR}")
-    return paths
+    if not names:
+        return paths
+    chosen = set(_select([p.stem for p in paths], names))
+    return [p for p in paths if p.stem in chosen]
 
 
 def _kernel_env() -> None:
@@ -50,46 +97,178 @@ def _kernel_env() -> None:
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def run(profile: str = "full", names=()) -> dict[str, float]:
+@dataclass
+class Outcome:
+    """How one notebook of a run went."""
+
+    name: str
+    seconds: float
+    error: str | None = None  # a short reason, when it failed
+    kept: Path | None = None  # the failed run's notebook, when there is one
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _dataset_error_names() -> set[str]:
+    from . import data
+
+    names, todo = set(), [data.DatasetError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+def _one_line(text: str, width: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def failure_reason(err: BaseException) -> str:
+    """A short, readable reason for a failed notebook, not the whole traceback.
+
+    For an error raised inside the notebook (papermill's
+    ``PapermillExecutionError``) that is its name and message; for the course's
+    dataset errors, whose messages say what to do, the message alone, one line
+    per line of advice (each line capped, so a network error chain stays one line).
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(err, PapermillExecutionError):
+        where = f" [in cell {err.exec_count}]" if err.exec_count is not None else ""
+        evalue = str(err.evalue or "").strip()
+        if err.ename in _dataset_error_names() and evalue:
+            lines = [_one_line(line) for line in evalue.splitlines() if line.strip()]
+            return "\n".join(lines)  # the advice matters, not the cell
+        first = evalue.splitlines()[0] if evalue else ""
+        return _one_line(f"{err.ename}: {first}" if first else err.ename) + where
+    text = str(err).strip()
+    first = text.splitlines()[0] if text else ""
+    return _one_line(f"{type(err).__name__}: {first}" if first else type(err).__name__)
+
+
+def _move_into_place(source: Path, target: Path) -> None:
+    """Replace ``target`` by ``source`` atomically, across file systems too."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError:  # another file system (COURSE_BUILD_DIR elsewhere)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copy2(source, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        source.unlink()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
+def run(profile: str = "full", names=()) -> list[Outcome]:
+    """Execute the notebooks (``names`` selects some); one `Outcome` each.
+
+    Papermill writes to ``build/<profile>/running/<name>.ipynb``. Only a notebook
+    that ran to the end replaces its target (for ``full``, the committed notebook
+    in ``notebooks/``), so a failed or interrupted run never loses committed
+    outputs. A failed run is kept as ``build/<profile>/failed/<name>.ipynb``;
+    the run goes on with the other notebooks.
+    """
     import papermill
 
+    paths = notebook_paths(names)  # refuses unknown names before running anything
     _kernel_env()
-    timings_file = build_dir() / profile / "timings.json"
+    root = build_dir() / profile
+    timings_file = root / "timings.json"
     timings = json.loads(timings_file.read_text()) if timings_file.exists() else {}
-    for path in notebook_paths(names):
-        out = (
-            path
-            if profile == "full"
-            else build_dir() / profile / "notebooks" / path.name
-        )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(build_dir() / profile / "figures" / path.stem, ignore_errors=True)
+    outcomes = []
+    for path in paths:
+        out = path if profile == "full" else root / "notebooks" / path.name
+        running = root / "running" / path.name
+        failed = root / "failed" / path.name
+        running.parent.mkdir(parents=True, exist_ok=True)
+        running.unlink(missing_ok=True)
+        shutil.rmtree(root / "figures" / path.stem, ignore_errors=True)
         print(f"[{profile}] {path.name} ...", flush=True)
         start = time.perf_counter()
-        papermill.execute_notebook(
-            str(path),
-            str(out),
-            # The full profile is every notebook's default: inject nothing, so
-            # the committed notebooks carry no injected-parameters cell.
-            parameters={} if profile == "full" else {"profile": profile},
-            cwd=str(NOTEBOOK_DIR),
-            kernel_name="python3",
-            progress_bar=False,
-        )
-        _relative_paths(out)
-        timings[path.stem] = round(time.perf_counter() - start, 1)
-        print(f"[{profile}] {path.name}: {timings[path.stem]:.0f} s", flush=True)
-        timings_file.parent.mkdir(parents=True, exist_ok=True)
-        timings_file.write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
-    return timings
+        try:
+            papermill.execute_notebook(
+                str(path),
+                str(running),
+                # The full profile is every notebook's default: inject nothing, so
+                # the committed notebooks carry no injected-parameters cell.
+                parameters={} if profile == "full" else {"profile": profile},
+                cwd=str(NOTEBOOK_DIR),
+                kernel_name="python3",
+                progress_bar=False,
+            )
+        except Exception as err:
+            seconds = round(time.perf_counter() - start, 1)
+            kept = None
+            if running.exists():
+                _move_into_place(running, failed)
+                kept = failed
+            outcome = Outcome(path.stem, seconds, failure_reason(err), kept)
+            print(f"[{profile}] {path.name} FAILED after {seconds:.0f} s:", flush=True)
+            print(textwrap.indent(outcome.error, "    "), flush=True)
+            if kept:
+                print(f"    the failed run is kept in {_shown(kept)}", flush=True)
+        else:
+            seconds = round(time.perf_counter() - start, 1)
+            _relative_paths(running, out)
+            _move_into_place(running, out)
+            failed.unlink(missing_ok=True)  # an older failure of this notebook
+            outcome = Outcome(path.stem, seconds)
+            timings[path.stem] = seconds  # a record of the last good run of each
+            timings_file.parent.mkdir(parents=True, exist_ok=True)
+            timings_file.write_text(
+                json.dumps(timings, indent=2, sort_keys=True) + "\n"
+            )
+            print(f"[{profile}] {path.name}: {seconds:.0f} s", flush=True)
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _relative_paths(path: Path) -> None:
-    """Papermill records absolute paths; keep the committed notebooks portable."""
+def summary(outcomes: list[Outcome], profile: str) -> str:
+    """What this run did: each notebook with its seconds, the failures and why."""
+    width = max((len(o.name) for o in outcomes), default=0)
+    failed = [o for o in outcomes if not o.ok]
+    lines = [f"Summary ({profile}):"]
+    for o in outcomes:
+        status = "ok    " if o.ok else "FAILED"
+        lines.append(f"  {status} {o.name:<{width}} {o.seconds:6.0f} s")
+    for o in failed:
+        lines.append(f"{o.name} failed:")
+        lines.append(textwrap.indent(o.error, "    "))
+        if o.kept:
+            lines.append(f"    kept in {_shown(o.kept)}")
+    total = sum(o.seconds for o in outcomes)
+    line = f"Executed {len(outcomes)} notebooks ({profile}): {total:.0f} s in all"
+    if failed:
+        line += f"; {len(failed)} failed: {', '.join(o.name for o in failed)}"
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _relative_paths(path: Path, output: Path | None = None) -> None:
+    """Papermill records absolute paths; keep the committed notebooks portable.
+
+    ``output`` is where the notebook ends up, when papermill wrote it elsewhere
+    (``run`` executes into ``build/<profile>/running/`` first).
+    """
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     info = nb.metadata.get("papermill", {})
+    if output is not None and info:
+        info["output_path"] = str(output)
     for key in ("input_path", "output_path"):
         if info.get(key):
             recorded = Path(info[key])
@@ -108,6 +287,7 @@ def prepare_tests(names=()) -> list[Path]:
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     shutil.rmtree(build_dir() / "smoke" / "figures", ignore_errors=True)
+    shutil.rmtree(build_dir() / "smoke" / "figure-diffs", ignore_errors=True)
     written = []
     for path in notebook_paths(names):
         nb = nbformat.read(path, as_version=4)
@@ -118,30 +298,119 @@ def prepare_tests(names=()) -> list[Path]:
     return written
 
 
+#: What matplotlib's image comparison (and its test decorator) write beside an
+#: image: not figures of a notebook.
+COMPARISON_ARTIFACTS = ("-failed-diff.png", "-expected.png")
+
+
+def is_figure(path: Path) -> bool:
+    """A figure a notebook saved: a ``.png`` that is no comparison artifact."""
+    return path.suffix == ".png" and not path.name.endswith(COMPARISON_ARTIFACTS)
+
+
+def figures_in(folder: Path, notebooks=None) -> list[Path]:
+    """The figures in ``folder/<notebook>/``, of ``notebooks`` (stems) if given."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.glob("*/*.png")
+        if is_figure(p) and (notebooks is None or p.parent.name in notebooks)
+    )
+
+
 def update_baselines(names=()) -> list[Path]:
     """Copy the last smoke run's figures to tests/baselines/.
 
-    Each notebook that has smoke figures (``names`` filters by prefix) gets its
-    baseline folder replaced whole; the other notebooks' baselines are kept.
+    Each notebook that has smoke figures (``names`` selects some, as in
+    `notebook_paths`) gets its baseline folder replaced whole; the other
+    notebooks' baselines are kept.
     """
     source = build_dir() / "smoke" / "figures"
     folders = (
         sorted(p for p in source.glob("*") if p.is_dir()) if source.is_dir() else []
     )
     if names:
-        folders = [p for p in folders if any(p.name.startswith(n) for n in names)]
+        chosen = {p.stem for p in notebook_paths(names)}
+        folders = [p for p in folders if p.name in chosen]
     if not folders:
         raise SystemExit(f"No smoke figures in {source}: run `make smoke` first.")
     copied = []
     for folder in folders:
         target_dir = BASELINE_DIR / folder.name
         shutil.rmtree(target_dir, ignore_errors=True)
-        for png in sorted(folder.glob("*.png")):
+        for png in sorted(p for p in folder.glob("*.png") if is_figure(p)):
             target = target_dir / png.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(png, target)
             copied.append(target)
     return copied
+
+
+_SOLUTIONS = re.compile(r"^## Solutions[ \t]*$", re.M)
+_SECTION = re.compile(r"^#{1,2} ", re.M)
+
+
+def _without_solutions(cells: list, name: str) -> list:
+    """``cells`` without the solution code cells and the ``## Solutions`` heading.
+
+    The solutions are the code cells after the markdown heading ``## Solutions``,
+    up to the next heading of level 1 or 2 (the lessons end with them).
+    """
+    at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and _SOLUTIONS.search(c.source)
+        ),
+        None,
+    )
+    if at is None:
+        raise ValueError(f"{name} has no '## Solutions' heading")
+    kept = list(cells[:at])
+    heading = cells[at]
+    before = heading.source[: _SOLUTIONS.search(heading.source).start()].rstrip()
+    if before:
+        heading = copy.deepcopy(heading)
+        heading.source = before
+        kept.append(heading)
+    in_solutions = True
+    for cell in cells[at + 1 :]:
+        if cell.cell_type == "markdown" and _SECTION.search(cell.source):
+            in_solutions = False
+        if not (in_solutions and cell.cell_type == "code"):
+            kept.append(cell)
+    return kept
+
+
+def student_edition(names=()) -> list[Path]:
+    """Write the notebooks without outputs and solutions to ``build/student/``.
+
+    Every code cell loses its outputs and execution count (and papermill's
+    records of the run); the code cells of the ``## Solutions`` section, and the
+    heading, are left out. Everything else is kept as it is.
+    """
+    import nbformat
+
+    out_dir = build_dir() / "student"
+    if not names:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebook_paths(names):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells = _without_solutions(nb.cells, path.name)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+            for key in ("papermill", "execution"):
+                cell.metadata.pop(key, None)
+        nb.metadata.pop("papermill", None)
+        target = out_dir / path.name
+        nbformat.write(nb, target)
+        written.append(target)
+    return written
 
 
 def main(argv=None) -> None:
@@ -153,23 +422,31 @@ def main(argv=None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="execute notebooks with papermill")
     p_run.add_argument("--profile", choices=PROFILES, default="full")
-    p_run.add_argument("names", nargs="*", help="notebook number prefixes, e.g. 01 02")
+    p_run.add_argument(
+        "names", nargs="*", help="notebook numbers (1 or 01) or names; default: all"
+    )
     p_prep = sub.add_parser("prepare-tests", help="write smoke copies for nbval")
     p_prep.add_argument("names", nargs="*")
     p_base = sub.add_parser(
         "baselines", help="copy the last smoke run's figures to tests/baselines"
     )
     p_base.add_argument("names", nargs="*")
+    p_student = sub.add_parser(
+        "student", help="write the notebooks without outputs and solutions"
+    )
+    p_student.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "run":
-        timings = run(args.profile, args.names)
-        total = sum(timings.values())
-        print(
-            f"Executed {len(timings)} notebooks ({args.profile}): {total:.0f} s in all"
-        )
+        outcomes = run(args.profile, args.names)
+        print(summary(outcomes, args.profile), flush=True)
+        if not all(o.ok for o in outcomes):
+            raise SystemExit(1)
     elif args.command == "prepare-tests":
         for path in prepare_tests(args.names):
             print(f"prepared {path.relative_to(project_root())}")
+    elif args.command == "student":
+        for path in student_edition(args.names):
+            print(f"student edition {_shown(path)}")
     else:
         for path in update_baselines(args.names):
             print(f"baseline {path.relative_to(project_root())}")

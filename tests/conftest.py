@@ -12,6 +12,12 @@ def pytest_addoption(parser):
         help="compare the figures of the smoke run made in this session (by nbval) "
         "with tests/baselines; `make test` turns this on",
     )
+    parser.addoption(
+        "--notebooks",
+        default="",
+        help="with --figures: check only these notebooks' figures (numbers or "
+        'names, as in `make test NB="01 05"`); empty: all notebooks',
+    )
 
 
 def pytest_collection_modifyitems(config, items):

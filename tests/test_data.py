@@ -89,8 +89,11 @@ def test_a_mirror_file_with_one_byte_changed_is_rejected(isolated_data, monkeypa
     _, mirror = isolated_data
     register(monkeypatch, tiny_text_dataset(b"hello\n"))
     (mirror / "tiny.txt").write_bytes(b"hellO\n")
-    with pytest.raises(
-        data.ChecksumError, match=r"tiny\.txt failed its checksum.*run again"
+    with (
+        pytest.warns(data.MirrorWarning, match=r"tiny\.txt in the mirror"),
+        pytest.raises(
+            data.ChecksumError, match=r"tiny\.txt failed its checksum.*run again"
+        ),
     ):
         data.fetch("tiny")
     assert (
@@ -312,7 +315,10 @@ def test_imdb_does_not_need_unsup(small_imdb):
 def test_incomplete_imdb_folder_is_rejected(isolated_data):
     _, mirror = isolated_data
     write_imdb_tree(mirror, per_class=2)  # the real registry wants 12,500 per class
-    with pytest.raises(data.ChecksumError, match="incomplete"):
+    with (
+        pytest.warns(data.MirrorWarning, match="aclImdb in the mirror"),
+        pytest.raises(data.ChecksumError, match="incomplete"),
+    ):
         data.load_imdb_reviews()
 
 

@@ -1,16 +1,19 @@
 """Every figure of the smoke run matches its committed baseline image.
 
 `make test` executes the notebooks in the smoke profile (with nbval) in the same
-pytest session, before these tests, and passes ``--figures``. To accept new or
-changed figures, run `make baselines` and review the images before committing.
+pytest session, before these tests, and passes ``--figures`` and
+``--notebooks="$(NB)"``: only the notebooks run in this session are checked
+(all of them when ``--notebooks`` is empty). To accept new or changed figures,
+run `make baselines` and review the images before committing.
 """
 
+import shutil
 from pathlib import Path
 
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from helpers.notebooks import BASELINE_DIR, notebook_paths
+from helpers.notebooks import BASELINE_DIR, figures_in, notebook_paths
 from helpers.plotting import UNCOMPARED
 from helpers.runs import build_dir
 
@@ -19,8 +22,22 @@ from helpers.runs import build_dir
 # label or a different number of bars is far above this.
 TOLERANCE = 2.0
 
-BASELINES = sorted(BASELINE_DIR.glob("*/*.png"))
+BASELINES = figures_in(BASELINE_DIR)
 pytestmark = pytest.mark.figures
+
+
+def selected(config) -> set[str]:
+    """The notebooks run in this session: ``--notebooks`` (empty: all)."""
+    return {p.stem for p in notebook_paths(config.getoption("--notebooks").split())}
+
+
+def pytest_generate_tests(metafunc):
+    if "baseline" in metafunc.fixturenames:
+        chosen = selected(metafunc.config)
+        baselines = [b for b in BASELINES if b.parent.name in chosen]
+        metafunc.parametrize(
+            "baseline", baselines, ids=[f"{p.parent.name}/{p.name}" for p in baselines]
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +56,6 @@ def uncompared(folder: Path) -> set[str]:
     return set(listed.read_text().split()) if listed.exists() else set()
 
 
-@pytest.mark.parametrize(
-    "baseline", BASELINES, ids=[f"{p.parent.name}/{p.name}" for p in BASELINES]
-)
 def test_figure_matches_baseline(baseline):
     actual = produced(baseline)
     assert actual.exists(), (
@@ -50,26 +64,35 @@ def test_figure_matches_baseline(baseline):
     )
     if baseline.name in uncompared(actual.parent):
         return  # made, as checked above; its content varies from run to run
-    diff = compare_images(str(baseline), str(actual), tol=TOLERANCE)
+    # matplotlib writes its diff image beside the image it compares: compare a
+    # copy, so that the diff lands in figure-diffs/, not among the figures.
+    copy = build_dir() / "smoke" / "figure-diffs" / baseline.parent.name / actual.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(actual, copy)
+    diff = compare_images(str(baseline), str(copy), tol=TOLERANCE)
     assert diff is None, f"{diff}\nIf the change is intended, run `make baselines`."
 
 
-def test_every_notebook_figure_has_a_baseline():
+def test_every_notebook_figure_has_a_baseline(request):
     figures = build_dir() / "smoke" / "figures"
-    made = {p.relative_to(figures) for p in figures.glob("*/*.png")}
+    chosen = selected(request.config)
+    made = {p.relative_to(figures) for p in figures_in(figures, chosen)}
     known = {p.relative_to(BASELINE_DIR) for p in BASELINES}
+    if not made and not any(b.parent.name in chosen for b in BASELINES):
+        pytest.skip(f"the notebooks run ({sorted(chosen)}) save no figures")
     assert made, f"No figures in {figures}: did the smoke notebooks run?"
     assert not made - known, (
         f"Figures without a baseline (run `make baselines`): {sorted(made - known)}"
     )
 
 
-def test_every_notebook_with_figures_was_executed():
+def test_every_notebook_with_figures_was_executed(request):
     figures = build_dir() / "smoke" / "figures"
     expected = {p.parent.name for p in BASELINES}
     ran = {p.stem for p in notebook_paths()}
     assert expected <= ran, (
         f"Baselines for notebooks that no longer exist: {sorted(expected - ran)}"
     )
-    missing = sorted(n for n in expected if not (figures / n).is_dir())
+    chosen = selected(request.config)
+    missing = sorted(n for n in expected & chosen if not (figures / n).is_dir())
     assert not missing, f"These notebooks saved no figures in this run: {missing}"

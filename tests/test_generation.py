@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.generation import reweight_distribution, sample_next
+from helpers.generation import check_windows, reweight_distribution, sample_next
 
 PROBS = np.array([0.05, 0.1, 0.5, 0.25, 0.1], dtype="float32")
 
@@ -82,3 +82,35 @@ def test_zero_probabilities_are_never_sampled():
 def test_invalid_input_is_refused(probs, temperature):
     with pytest.raises(ValueError):
         reweight_distribution(probs, temperature)
+
+
+def notebook_14_windows(text, maxlen, step):
+    """Notebook 14's `vectorize`, on character codes."""
+    ids = np.frombuffer(text.encode(), dtype="uint8")
+    return np.lib.stride_tricks.sliding_window_view(ids, maxlen + 1)[::step]
+
+
+@pytest.mark.parametrize(
+    "length, maxlen, step", [(61, 60, 3), (100, 60, 3), (99, 7, 1)]
+)
+def test_check_windows_counts_the_notebooks_windows(length, maxlen, step):
+    text = "ab" * length
+    assert check_windows(len(text), maxlen, step, max_chars=length) == len(
+        notebook_14_windows(text[:length], maxlen, step)
+    )
+
+
+def test_max_chars_below_maxlen_is_refused_with_the_settings_named():
+    text = "x" * 1000
+    with pytest.raises(ValueError, match="window shape"):  # what users saw before
+        notebook_14_windows(text[:50], 60, 3)
+    with pytest.raises(
+        ValueError, match=r"max_chars = 50 keeps 50 characters.*maxlen \+ 1 = 61"
+    ) as err:
+        check_windows(len(text), maxlen=60, step=3, max_chars=50)
+    assert "profiles.toml" in str(err.value)
+    with pytest.raises(ValueError, match="the text has 60 characters"):
+        check_windows(60, maxlen=60)
+    for bad in (dict(maxlen=0), dict(step=0), dict(max_chars=-5)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            check_windows(1000, **{"maxlen": 60, **bad})
