@@ -18,7 +18,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # use_unbounded_threadpool ...) that level 2 lets through. Python errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: notebooks smoke test lint unit baselines student lab clean
+.PHONY: benchmarks notebooks smoke test lint unit baselines student lab clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ baselines: $(VENV)/.installed
 # The student edition: every notebook without outputs and solutions, in build/student/.
 student: $(VENV)/.installed
 	$(PY) -m helpers.notebooks student $(NB)
+
+# Measured speeds (not tests): written to build/benchmarks/, printed as tables.
+benchmarks: $(VENV)/.installed
+	$(PY) -m helpers.benchmarks pipeline
 
 lab: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[notebook]'

@@ -27,7 +27,7 @@ from .data import (
 )
 from .generation import reweight_distribution, sample_next
 from .plotting import plot_history, plot_lstm_cell, plot_seed_histories, save_fig
-from .reporting import epoch_timer, record, summary
+from .reporting import epoch_timer, record, recorded, summary
 from .runs import seed_everything, setup
 from .sequences import (
     SeriesData,
@@ -35,6 +35,7 @@ from .sequences import (
     count_windows,
     describe_data,
     jena_splits,
+    mae_table,
     make_dataset,
     prepare_jena,
     prepare_series,
@@ -98,6 +99,8 @@ __all__ = [
     "prepare_jena",
     "provenance",
     "record",
+    "recorded",
+    "mae_table",
     "record_mae",
     "resolve_lookback",
     "reweight_distribution",

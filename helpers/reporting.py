@@ -17,10 +17,13 @@ from datetime import UTC, datetime
 from . import data, runs
 
 
-def record(name: str, value, *, book=None, unit: str = "", note: str = "") -> None:
+def record(
+    name: str, value, *, book=None, unit: str = "", note: str = "", values=None
+) -> None:
     """Record a headline number of the current run and print it.
 
     ``book`` is the number the book reports for the same experiment, if any.
+    ``values`` keeps the numbers ``value`` summarizes (one per seed), unprinted.
     Recording a name again replaces its earlier value.
     """
     import keras
@@ -35,6 +38,7 @@ def record(name: str, value, *, book=None, unit: str = "", note: str = "") -> No
         "unit": unit,
         "book": book,
         "note": note,
+        "values": None if values is None else [float(v) for v in values],
         "notebook": run.notebook,
         "profile": run.profile,
         "data": data.provenance(),
@@ -70,6 +74,22 @@ def results(notebook: str | None = None, profile: str | None = None) -> list[dic
     return json.loads(path.read_text()) if path.exists() else []
 
 
+def recorded(notebook: str, name: str, series: str | None = None):
+    """The per-seed values of a number recorded by an earlier notebook, or None.
+
+    Introduced in notebook 09, which compares its GRU with notebook 08's dense
+    model. Reads the results of ``notebook`` in the current profile; with
+    ``series``, only a result of a run on that series (its note says which)
+    counts. Returns a NumPy array (one value when no seeds were kept).
+    """
+    import numpy as np
+
+    entry = next((e for e in results(notebook) if e["name"] == name), None)
+    if entry is None or (series and not entry.get("note", "").startswith(series)):
+        return None
+    return np.asarray(entry.get("values") or [entry["value"]], dtype="float64")
+
+
 def summary() -> str:
     """The current run's records and the data they came from, as printable text."""
     entries = results()
@@ -80,7 +100,8 @@ def summary() -> str:
             sources[d["dataset"]] = d
     for d in sources.values():
         kind = "official" if d["official"] else "NOT the official file"
-        lines.append(f"data: {d['file']} from the {d['source']} ({kind}; {d['note']})")
+        note = f"; {d['note']}" if d.get("note") else ""
+        lines.append(f"data: {d['file']} from the {d['source']} ({kind}{note})")
     return "\n".join(lines)
 
 

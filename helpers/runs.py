@@ -99,25 +99,36 @@ class Run:
     profile: str
     settings: Settings
     seed: int
+    variant: str = ""  # set when a parameter overrides the profile: "jena"
+
+    @property
+    def label(self) -> str:
+        """The notebook's name, with ``-<variant>`` for a run with overrides.
+
+        Figures and results of ``08_series_data_and_baselines`` run with
+        ``series="jena"`` go to ``08_series_data_and_baselines-jena``, so that
+        they never replace those of the profile's own run.
+        """
+        return f"{self.notebook}-{self.variant}" if self.variant else self.notebook
 
     @property
     def figure_dir(self) -> Path:
-        return build_dir() / self.profile / "figures" / self.notebook
+        return build_dir() / self.profile / "figures" / self.label
 
     @property
     def model_dir(self) -> Path:
         """Where this run saves models (checkpoints, ``.keras`` files)."""
-        return build_dir() / self.profile / "models" / self.notebook
+        return build_dir() / self.profile / "models" / self.label
 
     @property
     def results_file(self) -> Path:
-        return build_dir() / self.profile / "results" / f"{self.notebook}.json"
+        return build_dir() / self.profile / "results" / f"{self.label}.json"
 
     def __repr__(self) -> str:
         import keras
 
         head = (
-            f"{self.notebook} | profile {self.profile} | seed {self.seed} | "
+            f"{self.label} | profile {self.profile} | seed {self.seed} | "
             f"Keras {keras.__version__}, backend {keras.backend.backend()}"
         )
         return f"{head}\n{self.settings!r}"
@@ -149,6 +160,7 @@ def setup(
         "TF_CPP_MIN_LOG_LEVEL", "2"
     )  # hide TensorFlow's start-up chatter
     settings = settings_for(notebook, profile)
+    changed = []
     for key, value in overrides.items():
         if value is None:
             continue
@@ -157,6 +169,8 @@ def setup(
                 f"{key!r} is not a setting of {notebook} (helpers/profiles.toml): "
                 f"it has {sorted(vars(settings))}"
             )
+        if getattr(settings, key) != value:
+            changed.append(str(value))
         setattr(settings, key, value)
     seed_everything(seed)
     import keras
@@ -170,5 +184,5 @@ def setup(
     from .plotting import use_course_style
 
     use_course_style()
-    _CURRENT = Run(notebook, profile, settings, seed)
+    _CURRENT = Run(notebook, profile, settings, seed, variant="-".join(changed))
     return _CURRENT

@@ -475,6 +475,38 @@ def spread(values) -> str:
     return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
 
 
+MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
+
+
+def mae_table(rows: dict, series: SeriesData):
+    """A DataFrame of MAEs, normalized and in °C, mean ± std over the seeds.
+
+    Introduced in notebook 09. ``rows`` maps a model's name to ``(validation
+    MAEs, test MAEs, book)``: the MAEs one per seed (or a single value), in
+    normalized units; ``book`` the book's Jena result as text ("" if none).
+    A row whose validation MAEs are None (a notebook that has not run) is left
+    out; test MAEs of None are shown as "—".
+    """
+    import pandas as pd
+
+    table = {}
+    for name, (val, test, book) in rows.items():
+        if val is None:
+            continue
+        val = np.atleast_1d(val)
+        cells = [spread(val), spread(val * series.celsius)]
+        if test is None:
+            cells += ["—", "—"]
+        else:
+            test = np.atleast_1d(test)
+            cells += [spread(test), spread(test * series.celsius)]
+        label = f"{name} ({len(val)} seeds)" if len(val) > 1 else name
+        table[label] = [*cells, book]
+    return pd.DataFrame.from_dict(
+        table, orient="index", columns=[*MAE_COLUMNS, "book (Jena) validation"]
+    )
+
+
 def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
     """Record an MAE in normalized units and in °C, beside the book's values.
 
@@ -502,6 +534,7 @@ def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
             book=book_value,
             unit=unit,
             note=note,
+            values=values * scale if len(values) > 1 else None,
         )
         if len(values) > 1:
             record(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from helpers.notebooks import BASELINE_DIR, figures_in, notebook_paths
+from helpers.notebooks import BASELINE_DIR, figures_in, notebook_of, notebook_paths
 from helpers.plotting import UNCOMPARED
 from helpers.runs import build_dir
 
@@ -34,7 +34,7 @@ def selected(config) -> set[str]:
 def pytest_generate_tests(metafunc):
     if "baseline" in metafunc.fixturenames:
         chosen = selected(metafunc.config)
-        baselines = [b for b in BASELINES if b.parent.name in chosen]
+        baselines = [b for b in BASELINES if notebook_of(b.parent.name) in chosen]
         metafunc.parametrize(
             "baseline", baselines, ids=[f"{p.parent.name}/{p.name}" for p in baselines]
         )
@@ -78,7 +78,7 @@ def test_every_notebook_figure_has_a_baseline(request):
     chosen = selected(request.config)
     made = {p.relative_to(figures) for p in figures_in(figures, chosen)}
     known = {p.relative_to(BASELINE_DIR) for p in BASELINES}
-    if not made and not any(b.parent.name in chosen for b in BASELINES):
+    if not made and not any(notebook_of(b.parent.name) in chosen for b in BASELINES):
         pytest.skip(f"the notebooks run ({sorted(chosen)}) save no figures")
     assert made, f"No figures in {figures}: did the smoke notebooks run?"
     assert not made - known, (
@@ -90,9 +90,11 @@ def test_every_notebook_with_figures_was_executed(request):
     figures = build_dir() / "smoke" / "figures"
     expected = {p.parent.name for p in BASELINES}
     ran = {p.stem for p in notebook_paths()}
-    assert expected <= ran, (
+    assert {notebook_of(n) for n in expected} <= ran, (
         f"Baselines for notebooks that no longer exist: {sorted(expected - ran)}"
     )
     chosen = selected(request.config)
-    missing = sorted(n for n in expected & chosen if not (figures / n).is_dir())
+    missing = sorted(
+        n for n in expected if notebook_of(n) in chosen and not (figures / n).is_dir()
+    )
     assert not missing, f"These notebooks saved no figures in this run: {missing}"

@@ -168,3 +168,61 @@ def test_papermill_paths_are_made_relative(tmp_path):
     info = nbformat.read(path, as_version=4).metadata["papermill"]
     assert info["input_path"] == "notebooks/01_x.ipynb"
     assert info["output_path"] == "notebooks/01_x.ipynb"
+
+
+# -- overrides, variants, recorded results (notebooks 08-13) -----------------
+def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    nb = "08_series_data_and_baselines"
+    same = runs.setup(nb, "smoke", series=None)
+    assert same.settings.series == "beijing" and same.label == nb
+    assert runs.setup(nb, "smoke", series="beijing").label == nb  # no change
+    jena = runs.setup(nb, "smoke", series="jena")
+    assert jena.settings.series == "jena" and jena.label == f"{nb}-jena"
+    assert jena.figure_dir == tmp_path / "smoke" / "figures" / f"{nb}-jena"
+    assert jena.results_file.name == f"{nb}-jena.json"
+    assert f"{nb}-jena | profile smoke" in repr(jena)
+    with pytest.raises(KeyError, match="'serie' is not a setting of"):
+        runs.setup(nb, "smoke", serie="jena")
+
+
+def test_prepare_tests_adds_the_jena_variant_of_notebook_08(tmp_path, monkeypatch):
+    import nbformat
+
+    from helpers import notebooks
+
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    written = notebooks.prepare_tests(["08"])
+    assert [p.name for p in written] == [
+        "08_series_data_and_baselines.ipynb",
+        "08_series_data_and_baselines-jena.ipynb",
+    ]
+    nb = nbformat.read(written[1], as_version=4)
+    injected = next(
+        c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert 'profile = "smoke"' in injected.source
+    assert 'series = "jena"' in injected.source
+    assert notebooks.notebook_of("08_series_data_and_baselines-jena") == (
+        "08_series_data_and_baselines"
+    )
+
+
+def test_recorded_reads_the_per_seed_values_of_an_earlier_notebook(a_run):
+    from types import SimpleNamespace
+
+    from helpers import sequences
+
+    series = SimpleNamespace(celsius=10.0)
+    sequences.record_mae("gru_mae", [0.2, 0.3, 0.4], series, book=0.265, note="beijing")
+    sequences.record_mae("single_mae", 0.5, series, note="beijing")
+    values = reporting.recorded("99_test", "gru_mae", "beijing")
+    np.testing.assert_allclose(values, [0.2, 0.3, 0.4])
+    np.testing.assert_allclose(
+        reporting.recorded("99_test", "gru_mae_celsius"), [2.0, 3.0, 4.0]
+    )
+    assert reporting.recorded("99_test", "gru_mae_std")[0] == pytest.approx(0.1)
+    assert reporting.recorded("99_test", "single_mae").tolist() == [0.5]
+    assert reporting.recorded("99_test", "gru_mae", "jena") is None  # other series
+    assert reporting.recorded("99_test", "nothing") is None
+    assert reporting.recorded("42_never_ran", "gru_mae") is None

@@ -205,3 +205,41 @@ def test_time_epochs_times_every_model():
         {"a": small_gru(jena), "b": small_gru(jena)}, jena, epochs=2
     )
     assert set(medians) == {"a", "b"} and all(m > 0 for m in medians.values())
+
+
+def test_spread_is_mean_and_sample_standard_deviation():
+    assert sequences.spread([0.2, 0.3, 0.4]) == "0.300 ± 0.100"
+    assert sequences.spread([0.25]) == "0.250"
+
+
+def test_mae_table_rows_in_normalized_units_and_celsius():
+    series = tiny_jena()  # std 1: one normalized unit is 1 °C here
+    series.std = np.array([1.0, 10.0])
+    table = sequences.mae_table(
+        {
+            "common sense": (0.3, 0.4, "0.29"),
+            "GRU": ([0.2, 0.3, 0.4], [0.25, 0.25, 0.25], "0.265"),
+            "not run": (None, None, ""),
+            "validation only": ([0.5], None, ""),
+        },
+        series,
+    )
+    assert list(table.index) == ["common sense", "GRU (3 seeds)", "validation only"]
+    assert table.loc["GRU (3 seeds)", "validation MAE"] == "0.300 ± 0.100"
+    assert table.loc["GRU (3 seeds)", "validation °C"] == "3.000 ± 1.000"
+    assert table.loc["GRU (3 seeds)", "test MAE"] == "0.250 ± 0.000"
+    assert table.loc["validation only", "test °C"] == "—"
+    assert table.loc["common sense", "book (Jena) validation"] == "0.29"
+
+
+def test_train_seeds_trains_one_fresh_model_per_seed():
+    series = tiny_jena()
+    table, histories, models = sequences.train_seeds(
+        lambda: small_gru(series), series, epochs=2, seeds=[1, 2]
+    )
+    assert list(table.index) == [1, 2] and set(histories) == set(models) == {1, 2}
+    assert models[1] is not models[2]
+    assert table["best epoch"].between(1, 2).all()
+    for seed in (1, 2):
+        val = histories[seed].history["val_loss"]
+        assert table.loc[seed, "validation MAE"] == pytest.approx(min(val))
