@@ -3,22 +3,32 @@
 #   make test                             lint, unit tests, every notebook in the
 #                                         smoke profile with nbval, figure checks
 #   NB="01 05" (numbers or names) limits either to some notebooks.
-# Both create the virtual environment .venv on first use.
+# Both create the virtual environment .venv on first use, with the Jupyter kernel
+# "Keras text & sequences" (keras-text-sequences) that runs every notebook.
+#   make lab [LAB_ARGS="--no-browser --port 8890"]   JupyterLab on notebooks/
+#   make kernel                           the kernel, for a Jupyter outside .venv
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PROFILE ?= full
 NB ?=
+LAB_ARGS ?=
+KERNEL := keras-text-sequences
+KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+# JupyterLab refuses to run as root (containers, CI images) without --allow-root.
+USER_ID := $(shell id -u 2>/dev/null)
+LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # Keep TensorFlow's C++ log messages out of the notebooks' outputs. Level 3, not 2:
 # with op determinism on (helpers.setup), every tf.data pipeline that model.fit
 # builds logs a harmless C++ "error" (NodeDef mentions attribute
 # use_unbounded_threadpool ...) that level 2 lets through. Python errors still show.
+# The course kernel sets it too, however Jupyter is started (helpers/notebooks.py).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: benchmarks notebooks smoke test lint unit baselines student lab clean
+.PHONY: benchmarks notebooks smoke test lint unit baselines student lab kernel clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +36,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-notebooks: $(VENV)/.installed
+# The kernel "Keras text & sequences" in .venv, where every Jupyter started from
+# .venv finds it (the runner installs it too when it is missing).
+$(KERNEL_JSON): $(VENV)/.installed helpers/notebooks.py
+	$(PY) -m helpers.notebooks kernel
+
+notebooks: $(VENV)/.installed $(KERNEL_JSON)
 	$(PY) -m helpers.notebooks run --profile $(PROFILE) $(NB)
 
 smoke:
@@ -39,9 +54,9 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests
 
-test: lint
+test: lint $(KERNEL_JSON)
 	$(PY) -m helpers.notebooks prepare-tests $(NB)
-	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-current-env \
+	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-kernel-name=$(KERNEL) \
 		--nbval-cell-timeout=900 --figures --notebooks="$(NB)"
 
 # Regenerate tests/baselines from a fresh smoke run (then review and commit them);
@@ -58,9 +73,17 @@ student: $(VENV)/.installed
 benchmarks: $(VENV)/.installed
 	$(PY) -m helpers.benchmarks pipeline
 
-lab: $(VENV)/.installed
+# JupyterLab, installed once (again when pyproject.toml changes).
+$(VENV)/.lab-installed: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[notebook]'
-	$(VENV)/bin/jupyter lab notebooks
+	touch $@
+
+lab: $(VENV)/.lab-installed $(KERNEL_JSON)
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks
+
+# The kernel in the user's Jupyter folder, for a Jupyter installed elsewhere.
+kernel: $(VENV)/.installed
+	$(PY) -m helpers.notebooks kernel --user
 
 clean:
 	rm -rf build

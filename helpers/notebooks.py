@@ -4,6 +4,7 @@
     python -m helpers.notebooks prepare-tests [NAME ...]
     python -m helpers.notebooks baselines [NAME ...]
     python -m helpers.notebooks student [NAME ...]
+    python -m helpers.notebooks kernel [--user | --prefix DIR]
 
 NAME is a notebook number (``1`` or ``01``: notebook 01 only) or a whole name
 (``01_one_hot_encoding``); a name that matches no notebook is refused.
@@ -26,6 +27,13 @@ marked ``# NBVAL_CHECK_OUTPUT`` with the committed outputs.
 
 ``student`` writes the student edition to ``build/student/``: the notebooks
 without outputs and without the code cells of their ``## Solutions`` section.
+
+``kernel`` installs the Jupyter kernel "Keras text & sequences"
+(``keras-text-sequences``): this interpreter, with TensorFlow's C++ log messages
+kept out of the notebooks (see `kernel_spec`). By default into this
+environment (``sys.prefix``, where ``make`` puts it); ``--user`` for a Jupyter
+installed elsewhere (``make kernel``). ``run`` and ``prepare-tests`` install it
+when it is missing, and execute every notebook with it.
 """
 
 from __future__ import annotations
@@ -91,10 +99,115 @@ def notebook_paths(names=()) -> list[Path]:
     return [p for p in paths if p.stem in chosen]
 
 
+#: The course's Jupyter kernel: its name, and the name Jupyter shows.
+KERNEL_NAME = "keras-text-sequences"
+KERNEL_DISPLAY_NAME = "Keras text & sequences"
+
+#: The kernel's environment. Level 3, not 2: with op determinism on
+#: (`helpers.runs.seed_everything`), every tf.data pipeline that ``model.fit``
+#: builds logs a harmless C++ "error" (``E0000 ... NodeDef mentions attribute
+#: use_unbounded_threadpool``) that level 2 lets through. It must be set before
+#: TensorFlow is imported, which a notebook cannot do: its setup cell imports
+#: Keras first. Python warnings and errors are not affected.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
+
+#: ipykernel forwards what the kernel process writes to its file descriptors 1
+#: and 2 (C++ libraries such as TensorFlow, which log below Python) into the
+#: notebook, as red stderr. Off, that goes to the terminal that runs Jupyter
+#: (or papermill) instead; Python's ``print``, warnings and tracebacks still
+#: reach the notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.capture_fd_output=False"]
+
+
+def kernel_spec(python: str | None = None) -> dict:
+    """The ``kernel.json`` of the course kernel, running ``python``.
+
+    ``python`` is this interpreter by default (``.venv/bin/python`` under
+    ``make``): its path is kept as it is, not resolved, so that the kernel runs
+    inside the virtual environment.
+    """
+    import platform
+
+    from ipykernel.kernelspec import get_kernel_dict, make_ipkernel_cmd
+
+    spec = get_kernel_dict()
+    spec["argv"] = make_ipkernel_cmd(
+        executable=python or sys.executable,
+        extra_arguments=KERNEL_ARGUMENTS,
+        # as `ipykernel install` does, for the debugger
+        python_arguments=["-Xfrozen_modules=off"]
+        if platform.python_implementation() == "CPython"
+        else [],
+    )
+    spec["display_name"] = KERNEL_DISPLAY_NAME
+    spec["env"] = dict(KERNEL_ENV)
+    return spec
+
+
+def install_kernel(user: bool = False, prefix: str | None = None) -> Path:
+    """Install the course kernel; returns its ``kernel.json``.
+
+    Into ``prefix`` (default: this environment, ``sys.prefix``), or with
+    ``user=True`` into the user's Jupyter data folder, where a Jupyter installed
+    elsewhere finds it. An older install of the same name is replaced.
+    """
+    import tempfile
+
+    from ipykernel.kernelspec import write_kernel_spec
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if not user and prefix is None:
+        prefix = sys.prefix
+    spec = kernel_spec()
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = write_kernel_spec(Path(tmp) / KERNEL_NAME, overrides=spec)
+        dest = KernelSpecManager().install_kernel_spec(
+            staged, KERNEL_NAME, user=user, prefix=None if user else prefix
+        )
+    return Path(dest) / "kernel.json"
+
+
+def ensure_kernel() -> str:
+    """The course kernel's name, installed into ``sys.prefix`` if need be.
+
+    The kernel Jupyter finds under that name must be this interpreter with the
+    course's settings; if it is missing or differs, this environment's copy is
+    (re)written. One that still shadows it (installed with ``--user`` from
+    another checkout, say) is refused with what to do.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    wanted = kernel_spec()
+
+    def found():
+        try:
+            spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        except NoSuchKernel:
+            return None
+        return spec
+
+    spec = found()
+    if spec is None or spec.argv != wanted["argv"] or spec.env != wanted["env"]:
+        install_kernel()
+        spec = found()
+    if spec is None or spec.argv != wanted["argv"] or spec.env != wanted["env"]:
+        where = spec.resource_dir if spec is not None else "(not found)"
+        raise SystemExit(
+            f"The Jupyter kernel {KERNEL_NAME!r} found in {where} is not this "
+            f"environment's ({sys.executable}, env {wanted['env']}). Remove it "
+            f"(jupyter kernelspec remove {KERNEL_NAME}) or reinstall it from "
+            "this checkout (make kernel)."
+        )
+    return KERNEL_NAME
+
+
 def _kernel_env() -> None:
     # The notebooks' kernel must be this interpreter (the project's virtual env).
     bindir = str(Path(sys.executable).parent)
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    # The kernel sets it too (KERNEL_ENV); this covers what else papermill starts.
+    for key, value in KERNEL_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 @dataclass
@@ -185,6 +298,7 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
 
     paths = notebook_paths(names)  # refuses unknown names before running anything
     _kernel_env()
+    kernel = ensure_kernel()
     root = build_dir() / profile
     timings_file = root / "timings.json"
     timings = json.loads(timings_file.read_text()) if timings_file.exists() else {}
@@ -220,7 +334,7 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
                 # the committed notebooks carry no injected-parameters cell.
                 parameters={} if profile == "full" else {"profile": profile, **extra},
                 cwd=str(NOTEBOOK_DIR),
-                kernel_name="python3",
+                kernel_name=kernel,
                 progress_bar=False,
             )
         except Exception as err:
@@ -466,6 +580,14 @@ def main(argv=None) -> None:
         "student", help="write the notebooks without outputs and solutions"
     )
     p_student.add_argument("names", nargs="*")
+    p_kernel = sub.add_parser(
+        "kernel", help=f'install the Jupyter kernel "{KERNEL_DISPLAY_NAME}"'
+    )
+    where = p_kernel.add_mutually_exclusive_group()
+    where.add_argument(
+        "--user", action="store_true", help="into the user's Jupyter data folder"
+    )
+    where.add_argument("--prefix", help="into DIR/share/jupyter (default: sys.prefix)")
     args = parser.parse_args(argv)
     if args.command == "run":
         outcomes = run(args.profile, args.names)
@@ -473,8 +595,12 @@ def main(argv=None) -> None:
         if not all(o.ok for o in outcomes):
             raise SystemExit(1)
     elif args.command == "prepare-tests":
+        ensure_kernel()  # `make test` runs nbval in it (--nbval-kernel-name)
         for path in prepare_tests(args.names):
             print(f"prepared {path.relative_to(project_root())}")
+    elif args.command == "kernel":
+        path = install_kernel(user=args.user, prefix=args.prefix)
+        print(f'installed the Jupyter kernel "{KERNEL_DISPLAY_NAME}" in {path}')
     elif args.command == "student":
         for path in student_edition(args.names):
             print(f"student edition {_shown(path)}")

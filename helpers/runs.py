@@ -156,9 +156,11 @@ def setup(
     whose ``settings`` hold the values to use.
     """
     global _CURRENT
-    os.environ.setdefault(
-        "TF_CPP_MIN_LOG_LEVEL", "2"
-    )  # hide TensorFlow's start-up chatter
+    # TensorFlow's C++ log level, as the course kernel sets it (level 3: see
+    # helpers.notebooks.KERNEL_ENV). It only helps when TensorFlow is not imported
+    # yet; a setup cell imports Keras first, so the kernel is what keeps the
+    # notebooks clean.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     settings = settings_for(notebook, profile)
     changed = []
     for key, value in overrides.items():

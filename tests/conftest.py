@@ -27,6 +27,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "figures: compares smoke-run figures")
+    config.addinivalue_line(
+        "markers", "kernel: executes a tiny notebook in the course kernel (seconds)"
+    )
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ notebook "fails"), so these tests run no kernel.
 """
 
 import json
+import os
 
 import nbformat
+import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
@@ -68,6 +70,8 @@ def course(tmp_path, monkeypatch):
     monkeypatch.setattr(notebooks, "NOTEBOOK_DIR", folder)
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
     monkeypatch.setattr(papermill, "execute_notebook", fake_execute_notebook)
+    # installing the kernel is tested in test_kernel.py
+    monkeypatch.setattr(notebooks, "ensure_kernel", lambda: notebooks.KERNEL_NAME)
     return folder
 
 
@@ -94,6 +98,19 @@ def test_a_failed_notebook_keeps_its_committed_outputs(course, tmp_path):
     # the committed notebook records where it belongs, not the temporary file
     info = nbformat.read(course / "01_first.ipynb", as_version=4).metadata.papermill
     assert info["output_path"] == "notebooks/01_first.ipynb"
+
+
+def test_notebooks_run_in_the_course_kernel_with_quiet_tensorflow(course, monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # a bare shell
+    calls = []
+
+    def execute(input_path, output_path, **kwargs):
+        calls.append((kwargs["kernel_name"], os.environ.get("TF_CPP_MIN_LOG_LEVEL")))
+        return fake_execute_notebook(input_path, output_path, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    notebooks.run("smoke", ["01"])
+    assert calls == [("keras-text-sequences", "3")]
 
 
 def test_smoke_run_writes_copies_and_a_later_success_clears_the_failure(
