@@ -23,6 +23,7 @@ source or output) goes on a sub-slide of its own.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import re
 import shutil
@@ -184,8 +185,134 @@ def build_site(out: Path | None = None) -> Path:
     return out
 
 
+#: About how many lines of text fit on one slide (source, outputs, a figure).
+SLIDE_LINES = 24
+#: A longer stream output (a training log) keeps its head and tail on the slide.
+STREAM_HEAD, STREAM_TAIL = 4, 10
+_HEADING = re.compile(r"^(#{1,6}) ")
+
+
+def _lines(text: str, width: int = 90) -> int:
+    return sum(1 + len(line) // width for line in text.splitlines())
+
+
+def _cell_lines(cell) -> int:
+    """About how many lines of a slide a cell takes."""
+    size = _lines(cell.source)
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            size += _lines(output.text)
+        elif output.output_type == "error":
+            size += 10
+        else:
+            data = output.get("data", {})
+            if any(key.startswith("image/") for key in data):
+                size += 14
+            elif "text/html" in data:
+                size += min(_lines(data["text/html"]) // 2, 20)
+            else:
+                size += _lines(data.get("text/plain", ""))
+    return size
+
+
+def _shorten_streams(cell) -> None:
+    """Long stream outputs keep their first and last lines (the notebook has all)."""
+    for output in cell.get("outputs", []):
+        if output.output_type != "stream":
+            continue
+        lines = output.text.splitlines()
+        if len(lines) > STREAM_HEAD + STREAM_TAIL + 1:
+            hidden = len(lines) - STREAM_HEAD - STREAM_TAIL
+            output.text = "\n".join(
+                lines[:STREAM_HEAD]
+                + [f"... {hidden} lines not shown (see the notebook) ..."]
+                + lines[-STREAM_TAIL:]
+            )
+
+
+def slide_metadata(nb):
+    """A copy of a notebook with reveal.js slide metadata.
+
+    The first cell and every ``#`` or ``##`` heading start a slide, a ``###``
+    heading a sub-slide; any other cell stays on the current (sub-)slide unless
+    it would overflow it (about `SLIDE_LINES` lines), when it starts a sub-slide.
+    Long stream outputs are shortened (`_shorten_streams`).
+    """
+    nb = copy.deepcopy(nb)
+    used = 0
+    for i, cell in enumerate(nb.cells):
+        _shorten_streams(cell)
+        size = _cell_lines(cell)
+        heading = None
+        if cell.cell_type == "markdown" and (m := _HEADING.match(cell.source.lstrip())):
+            heading = len(m.group(1))
+        if i == 0 or (heading is not None and heading <= 2):
+            kind, used = "slide", size
+        elif heading == 3 or used + size > SLIDE_LINES:
+            kind, used = "subslide", size
+        else:
+            kind, used = "-", used + size
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    return nb
+
+
+def _title(nb, default: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.splitlines()[0][2:].strip()
+    return default
+
+
 def build_slides(out: Path | None = None) -> Path:
-    raise SystemExit("make slides: not implemented yet")
+    """One reveal.js deck a notebook in ``out`` (default build/slides/), and an index.
+
+    The decks load reveal.js and MathJax from ``out`` (copied from site/node_modules),
+    nothing from a CDN; they are made from copies of the committed notebooks
+    with slide metadata (`slide_metadata`), never executed.
+    """
+    import html
+
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    out = out or build_dir() / "slides"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    start = time.perf_counter()
+    vendor_reveal(out / "reveal.js")
+    vendor_mathjax(out / "mathjax")
+    exporter = SlidesExporter(
+        template_name="course_reveal",
+        extra_template_basedirs=[str(SITE_DIR / "slides-template")],
+        reveal_url_prefix="reveal.js",
+        reveal_theme="white",
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    items = []
+    for path in notebooks():
+        nb = slide_metadata(nbformat.read(path, as_version=4))
+        body, _ = exporter.from_notebook_node(
+            nb, resources={"metadata": {"name": path.stem}}
+        )
+        name = f"{path.stem}.slides.html"
+        (out / name).write_text(body, "utf-8")
+        items.append(
+            f'<li><a href="{name}">{html.escape(_title(nb, path.stem))}</a></li>'
+        )
+    (out / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Slides: text and sequences with Keras 3</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;"
+        "line-height:1.5}</style></head><body>\n"
+        "<h1>Slides: deep learning for text and sequences, with Keras 3</h1>\n"
+        "<p>One reveal.js deck a lesson (arrow keys: right for the next slide, "
+        "down for a sub-slide; <kbd>s</kbd> for speaker notes).</p>\n"
+        f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n",
+        "utf-8",
+    )
+    print(f"slides: {out} ({time.perf_counter() - start:.1f} s)")
+    return out
 
 
 def main(argv=None) -> None:
