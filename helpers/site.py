@@ -171,6 +171,7 @@ def build_site(out: Path | None = None) -> Path:
             "sphinx",
             "-b",
             "html",
+            "-E",  # a fresh environment: every warning of every page, every time
             "-W",
             "--keep-going",
             "-q",

@@ -113,7 +113,7 @@ def built():
 
 
 @pytest.fixture(scope="module")
-def server(built):
+def server(browser, built):
     """The base URL of build/, served on 127.0.0.1 on a free port."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
