@@ -334,3 +334,19 @@ def test_a_slide_deck_advances(built, server, visit):
     # math on a slide is rendered, not left as $...$
     assert page.evaluate("document.querySelectorAll('mjx-container').length") > 0
     v.check("slides")
+
+
+def test_links_of_the_index_resolve(built, server, visit):
+    """The README's links (lessons, helpers/profiles.toml, datasets/README.md...)."""
+    v = visit()
+    page = v.open(f"{server}/site/index.html")
+    hrefs = page.evaluate(
+        "() => [...document.querySelectorAll('article a[href]')].map(a => a.href)"
+    )
+    local = sorted({h.split("#")[0] for h in hrefs if h.startswith(server)})
+    assert any(h.endswith("profiles.toml") for h in local), local
+    assert any(h.endswith("datasets/README.html") for h in local), local
+    assert any(h.endswith("01_one_hot_encoding.html") for h in local), local
+    broken = [h for h in local if page.request.get(h).status != 200]
+    assert not broken, f"links that do not resolve: {broken}"
+    v.check("index links")
