@@ -28,12 +28,12 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The course kernel sets it too, however Jupyter is started (helpers/notebooks.py).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: benchmarks notebooks smoke test lint unit baselines student lab kernel clean
+.PHONY: benchmarks notebooks smoke test lint unit baselines student lab kernel clean site slides reproduction
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,site]'
 	touch $@
 
 # The kernel "Keras text & sequences" in .venv, where every Jupyter started from
@@ -48,8 +48,8 @@ smoke:
 	$(MAKE) notebooks PROFILE=smoke
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check helpers tests notebooks
-	$(PY) -m ruff format --check helpers tests notebooks
+	$(PY) -m ruff check helpers tests notebooks site
+	$(PY) -m ruff format --check helpers tests notebooks site
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests
@@ -72,6 +72,19 @@ student: $(VENV)/.installed
 # Measured speeds (not tests): written to build/benchmarks/, printed as tables.
 benchmarks: $(VENV)/.installed
 	$(PY) -m helpers.benchmarks pipeline
+
+# The static site of the committed notebooks (build/site/) and the class slides
+# (build/slides/): nothing executed, nothing loaded from a CDN (see README).
+site: $(VENV)/.installed
+	$(PY) -m helpers.site site
+
+slides: $(VENV)/.installed
+	$(PY) -m helpers.site slides
+
+# Regenerate the reproduction table (docs/reproduction.md and README's block)
+# from the committed notebooks' recorded numbers.
+reproduction: $(VENV)/.installed
+	$(PY) -m helpers.reproduction --write
 
 # JupyterLab, installed once (again when pyproject.toml changes).
 $(VENV)/.lab-installed: $(VENV)/.installed pyproject.toml

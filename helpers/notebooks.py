@@ -497,10 +497,12 @@ _SECTION = re.compile(r"^#{1,2} ", re.M)
 
 
 def _without_solutions(cells: list, name: str) -> list:
-    """``cells`` without the solution code cells and the ``## Solutions`` heading.
+    """``cells`` without the ``## Solutions`` section.
 
-    The solutions are the code cells after the markdown heading ``## Solutions``,
-    up to the next heading of level 1 or 2 (the lessons end with them).
+    The section runs from the markdown heading ``## Solutions`` up to the next
+    heading of level 1 or 2 (the lessons end with it): its code cells and its
+    markdown cells, which interpret the solutions' outputs, are all answers.
+    Text before the heading in the same cell (the exercises) is kept.
     """
     at = next(
         (
@@ -523,7 +525,7 @@ def _without_solutions(cells: list, name: str) -> list:
     for cell in cells[at + 1 :]:
         if cell.cell_type == "markdown" and _SECTION.search(cell.source):
             in_solutions = False
-        if not (in_solutions and cell.cell_type == "code"):
+        if not in_solutions:
             kept.append(cell)
     return kept
 
@@ -532,8 +534,8 @@ def student_edition(names=()) -> list[Path]:
     """Write the notebooks without outputs and solutions to ``build/student/``.
 
     Every code cell loses its outputs and execution count (and papermill's
-    records of the run); the code cells of the ``## Solutions`` section, and the
-    heading, are left out. Everything else is kept as it is.
+    records of the run); the ``## Solutions`` section (its heading, code and
+    interpretations) is left out. Everything else is kept as it is.
     """
     import nbformat
 

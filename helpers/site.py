@@ -1,0 +1,330 @@
+"""The course site and the class slides, built from the committed notebooks.
+
+    python -m helpers.site site      # build/site/: Sphinx + myst-nb, Furo theme
+    python -m helpers.site slides    # build/slides/: one reveal.js deck a notebook
+
+Nothing is executed: the pages and slides show the committed full-run outputs.
+Nothing is loaded from a CDN either: MathJax and reveal.js come from the npm
+registry, pinned by site/package-lock.json, and are installed with ``npm ci``
+into site/node_modules/ when it is missing, then copied into the output.
+
+The site's sources are staged in build/site-src/: the README as the index page
+(it holds the reproduction table), the notebooks in lesson order,
+datasets/README.md, docs/reproduction.md, and every repository file these link
+to (so that the README's links, such as ``helpers/profiles.toml``, resolve on
+the site). Sphinx runs with warnings as errors (``-W``).
+
+The slides are copies of the notebooks with slide metadata set at build time
+(the committed notebooks carry none): every ``#``/``##`` heading starts a slide,
+a ``###`` heading a sub-slide, and a cell that would not fit on its slide (long
+source or output) goes on a sub-slide of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .data import project_root
+from .runs import build_dir
+
+ROOT = project_root()
+SITE_DIR = ROOT / "site"  # conf.py, templates, package.json
+NODE_MODULES = SITE_DIR / "node_modules"
+MATHJAX_FILES = [  # under mathjax/es5/: the TeX-to-CHTML component and what it loads
+    "tex-chtml.js",
+    "input/tex/extensions",
+    "output/chtml/fonts/woff-v2",
+    "a11y",
+    "ui",
+    "sre",
+    "adaptors",
+]
+REVEAL_FILES = ["dist", "plugin/notes", "LICENSE"]
+_LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(#[^)]*)?\)")
+
+
+def npm_install() -> Path:
+    """site/node_modules from site/package-lock.json (``npm ci``) if missing."""
+    lock = SITE_DIR / "package-lock.json"
+    stamp = NODE_MODULES / ".package-lock.json"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return NODE_MODULES
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(
+            "npm is needed once to install MathJax and reveal.js (site/package.json): "
+            "install Node.js (Debian: apt-get install -y npm)."
+        )
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=SITE_DIR,
+        check=True,
+    )
+    return NODE_MODULES
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    else:
+        shutil.copy2(source, target)
+
+
+def vendor_mathjax(target: Path) -> None:
+    es5 = npm_install() / "mathjax" / "es5"
+    for name in MATHJAX_FILES:
+        _copy(es5 / name, target / name)
+    _copy(es5.parent / "LICENSE", target / "LICENSE")
+
+
+def vendor_reveal(target: Path) -> None:
+    reveal = npm_install() / "reveal.js"
+    for name in REVEAL_FILES:
+        _copy(reveal / name, target / name)
+
+
+def notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _site_markdown(markdown: str, page: str, docs: set[str], files: set[str]) -> str:
+    """A Markdown page (at repository path ``page``) with its links for the site.
+
+    A link to a page of the site stays as it is (Sphinx resolves it); a link to
+    any other repository file becomes a ``path:`` link, which Sphinx copies into
+    the site as a download. A link to a missing file is left for Sphinx to refuse.
+    """
+    base = Path(page).parent
+
+    def fix(match):
+        target = (ROOT / base / match.group(1)).resolve()
+        if not target.is_file() or not target.is_relative_to(ROOT):
+            return match.group(0)
+        if str(target.relative_to(ROOT)) in docs:
+            return match.group(0)
+        files.add(str(target.relative_to(ROOT)))
+        return f"](path:{match.group(1)}{match.group(2) or ''})"
+
+    return _LINK.sub(fix, markdown)
+
+
+def stage(src: Path) -> Path:
+    """Write the Sphinx sources of the site into ``src`` (emptied first)."""
+    shutil.rmtree(src, ignore_errors=True)
+    (src / "_extra").mkdir(parents=True)
+    paths = notebooks()
+    pages = {"index": "README.md"}  # docname -> repository file
+    for path in paths:
+        pages[f"notebooks/{path.stem}"] = f"notebooks/{path.name}"
+    pages["docs/reproduction"] = "docs/reproduction.md"
+    pages["datasets/README"] = "datasets/README.md"
+
+    for name in ("conf.py", "_templates", "_static"):
+        _copy(SITE_DIR / name, src / name)
+    docs, files = set(pages.values()), set()
+    lessons = "\n".join(f"notebooks/{p.stem}" for p in paths)
+    toctree = (
+        f"\n\n```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{lessons}\n```\n"
+        "\n```{toctree}\n:hidden:\n:caption: About the course\n\n"
+        "docs/reproduction\ndatasets/README\n```\n"
+    )
+    for docname, repo_path in pages.items():
+        target = src / (docname + Path(repo_path).suffix)
+        if repo_path.endswith(".md"):
+            text = _site_markdown(
+                (ROOT / repo_path).read_text("utf-8"), repo_path, docs, files
+            )
+            if docname == "index":
+                text += toctree
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, "utf-8")
+        else:
+            _copy(ROOT / repo_path, target)
+        # Each page links to the file it comes from, copied under its own path.
+        _copy(ROOT / repo_path, src / "_extra" / repo_path)
+    for repo_path in files:
+        _copy(ROOT / repo_path, src / repo_path)
+    (src / "_course_sources.json").write_text(json.dumps(pages, indent=1), "utf-8")
+    vendor_mathjax(src / "_static" / "mathjax")
+    return src
+
+
+def build_site(out: Path | None = None) -> Path:
+    """Build the site into ``out`` (default build/site/); warnings are errors."""
+    out = out or build_dir() / "site"
+    src = stage(build_dir() / "site-src")
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-E",  # a fresh environment: every warning of every page, every time
+            "-W",
+            "--keep-going",
+            "-q",
+            "-d",
+            str(build_dir() / "site-doctrees"),
+            str(src),
+            str(out),
+        ],
+        check=True,
+    )
+    print(f"site: {out} ({time.perf_counter() - start:.1f} s)")
+    return out
+
+
+#: About how many lines of text fit on one slide (source, outputs, a figure).
+SLIDE_LINES = 24
+#: A longer stream output (a training log) keeps its head and tail on the slide.
+STREAM_HEAD, STREAM_TAIL = 4, 10
+_HEADING = re.compile(r"^(#{1,6}) ")
+
+
+def _lines(text: str, width: int = 90) -> int:
+    return sum(1 + len(line) // width for line in text.splitlines())
+
+
+def _cell_lines(cell) -> int:
+    """About how many lines of a slide a cell takes."""
+    size = _lines(cell.source)
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            size += _lines(output.text)
+        elif output.output_type == "error":
+            size += 10
+        else:
+            data = output.get("data", {})
+            if any(key.startswith("image/") for key in data):
+                size += 14
+            elif "text/html" in data:
+                size += min(_lines(data["text/html"]) // 2, 20)
+            else:
+                size += _lines(data.get("text/plain", ""))
+    return size
+
+
+def _shorten_streams(cell) -> None:
+    """Long stream outputs keep their first and last lines (the notebook has all)."""
+    for output in cell.get("outputs", []):
+        if output.output_type != "stream":
+            continue
+        lines = output.text.splitlines()
+        if len(lines) > STREAM_HEAD + STREAM_TAIL + 1:
+            hidden = len(lines) - STREAM_HEAD - STREAM_TAIL
+            output.text = "\n".join(
+                lines[:STREAM_HEAD]
+                + [f"... {hidden} lines not shown (see the notebook) ..."]
+                + lines[-STREAM_TAIL:]
+            )
+
+
+def slide_metadata(nb):
+    """A copy of a notebook with reveal.js slide metadata.
+
+    The first cell and every ``#`` or ``##`` heading start a slide, a ``###``
+    heading a sub-slide; any other cell stays on the current (sub-)slide unless
+    it would overflow it (about `SLIDE_LINES` lines), when it starts a sub-slide.
+    Long stream outputs are shortened (`_shorten_streams`).
+    """
+    nb = copy.deepcopy(nb)
+    used = 0
+    for i, cell in enumerate(nb.cells):
+        _shorten_streams(cell)
+        size = _cell_lines(cell)
+        heading = None
+        if cell.cell_type == "markdown" and (m := _HEADING.match(cell.source.lstrip())):
+            heading = len(m.group(1))
+        if i == 0 or (heading is not None and heading <= 2):
+            kind, used = "slide", size
+        elif heading == 3 or used + size > SLIDE_LINES:
+            kind, used = "subslide", size
+        else:
+            kind, used = "-", used + size
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    return nb
+
+
+def _title(nb, default: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.splitlines()[0][2:].strip()
+    return default
+
+
+def build_slides(out: Path | None = None) -> Path:
+    """One reveal.js deck a notebook in ``out`` (default build/slides/), and an index.
+
+    The decks load reveal.js and MathJax from ``out`` (copied from site/node_modules),
+    nothing from a CDN; they are made from copies of the committed notebooks
+    with slide metadata (`slide_metadata`), never executed.
+    """
+    import html
+
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    out = out or build_dir() / "slides"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    start = time.perf_counter()
+    vendor_reveal(out / "reveal.js")
+    vendor_mathjax(out / "mathjax")
+    exporter = SlidesExporter(
+        template_name="course_reveal",
+        extra_template_basedirs=[str(SITE_DIR / "slides-template")],
+        reveal_url_prefix="reveal.js",
+        reveal_theme="white",
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    items = []
+    for path in notebooks():
+        nb = slide_metadata(nbformat.read(path, as_version=4))
+        body, _ = exporter.from_notebook_node(
+            nb, resources={"metadata": {"name": path.stem}}
+        )
+        name = f"{path.stem}.slides.html"
+        (out / name).write_text(body, "utf-8")
+        items.append(
+            f'<li><a href="{name}">{html.escape(_title(nb, path.stem))}</a></li>'
+        )
+    (out / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Slides: text and sequences with Keras 3</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;"
+        "line-height:1.5}</style></head><body>\n"
+        "<h1>Slides: deep learning for text and sequences, with Keras 3</h1>\n"
+        "<p>One reveal.js deck a lesson (arrow keys: right for the next slide, "
+        "down for a sub-slide; <kbd>s</kbd> for speaker notes).</p>\n"
+        f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n",
+        "utf-8",
+    )
+    print(f"slides: {out} ({time.perf_counter() - start:.1f} s)")
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpers.site")
+    parser.add_argument("what", choices=["site", "slides"])
+    args = parser.parse_args(argv)
+    if args.what == "site":
+        build_site()
+    else:
+        build_slides()
+
+
+if __name__ == "__main__":
+    main()

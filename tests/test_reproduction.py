@@ -1,0 +1,76 @@
+"""The reproduction table: parsed from the notebooks' printed lines, kept current."""
+
+import json
+
+import pytest
+
+from helpers import reproduction
+
+
+def test_record_lines_are_parsed():
+    lines = [
+        "Epoch 1/3",
+        "dense_best_val_mae: 0.2192 (normalized)  (book: 0.3)  [profile full]",
+        "best_val_accuracy: 0.7598  (book: 0.759)  [profile full]",
+        "seconds_per_epoch: 165.1 s  [profile full]",
+        "median_words_per_review: 105  [profile smoke]",
+        "best_val_accuracy: 0.8  (book: 0.759)  [profile full]",  # printed again
+        "data: PRSA_data_2010.1.1-2014.12.31.csv from the mirror (official; )",
+        "data: jena_climate_2009_2016.first4000rows.csv from the mirror "
+        "(NOT the official file; PARTIAL: first 4,000 rows and first 12 of 15 columns)",
+        "data: nietzsche.txt from the cache (official; no checksum is published)",
+    ]
+    nb = reproduction.parse_lines("08_x", lines)
+    rows = {r.name: r for r in nb.rows}
+    assert list(rows) == [
+        "dense_best_val_mae",
+        "best_val_accuracy",
+        "seconds_per_epoch",
+        "median_words_per_review",
+    ]
+    mae = rows["dense_best_val_mae"]
+    assert (mae.value, mae.unit, mae.book, mae.profile) == (
+        "0.2192",
+        "(normalized)",
+        "0.3",
+        "full",
+    )
+    assert mae.difference == "-0.0808"
+    assert rows["best_val_accuracy"].value == "0.8"  # the last printed wins
+    assert rows["best_val_accuracy"].unit == ""
+    assert rows["seconds_per_epoch"].unit == "s"
+    assert rows["seconds_per_epoch"].book is None
+    assert rows["seconds_per_epoch"].difference == ""
+    assert rows["median_words_per_review"].profile == "smoke"
+    assert [d["label"] for d in nb.data] == ["substitute", "partial", "official"]
+
+
+def test_a_notebook_without_records_gets_a_row(tmp_path):
+    empty = {"cells": [{"cell_type": "code", "source": "", "outputs": []}]}
+    (tmp_path / "09_empty.ipynb").write_text(json.dumps(empty))
+    results = reproduction.collect(tmp_path)
+    assert [r.notebook for r in results] == ["09_empty"]
+    assert "nothing recorded" in reproduction.table(results)
+
+
+def test_readme_block_is_replaced_and_required():
+    nb = reproduction.parse_lines("01_a", ["x: 1  (book: 2)  [profile full]"])
+    text = f"intro\n{reproduction.START}\nold\n{reproduction.END}\nrest\n"
+    new = reproduction.updated_readme(text, [nb])
+    assert new.startswith("intro\n") and new.endswith("\nrest\n")
+    assert "| [01](notebooks/01_a.ipynb) | `x` | 1 | 2 | -1 |" in new
+    with pytest.raises(ValueError, match="no block"):
+        reproduction.updated_readme("no markers", [nb])
+
+
+def test_committed_table_matches_the_committed_notebooks():
+    """docs/reproduction.md and README's table are what the notebooks give.
+
+    After re-running a notebook, run `python -m helpers.reproduction --write`
+    (or `make reproduction`) and commit the two files with the notebook.
+    """
+    stale = reproduction.stale()
+    assert not stale, (
+        f"out of date: {[p.name for p in stale]}; run "
+        "`python -m helpers.reproduction --write` and commit the result"
+    )
