@@ -435,6 +435,8 @@ def prepare_tests(names=()) -> list[Path]:
         runs = {"": {}, **VARIANTS.get(path.stem, {})}
         for suffix, parameters in runs.items():
             nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:  # papermill expects tags on every cell
+                cell.metadata.setdefault("tags", [])
             nb = parameterize_notebook(nb, {"profile": "smoke", **parameters})
             target = out_dir / (f"{path.stem}-{suffix}.ipynb" if suffix else path.name)
             nbformat.write(nb, target)
