@@ -137,6 +137,21 @@ class Run:
 _CURRENT: Run | None = None
 
 
+def check_settings(settings: Settings) -> None:
+    """Refuse settings that cannot work, before a notebook does anything.
+
+    Today: the character windows of notebook 14 (`helpers.generation.check_windows`:
+    ``max_chars`` must leave room for one window of ``maxlen + 1`` characters),
+    which would otherwise fail deep in NumPy with "window shape cannot be larger
+    than input array shape". Raises ``ValueError`` naming the setting.
+    """
+    if {"max_chars", "maxlen", "step"} <= set(vars(settings)):
+        from .generation import check_windows
+
+        # the text is not loaded yet: only max_chars can make it too short here
+        check_windows(10**12, settings.maxlen, settings.step, settings.max_chars)
+
+
 def current() -> Run:
     """The run set up last in this process (a default one if none was)."""
     global _CURRENT
@@ -174,6 +189,7 @@ def setup(
         if getattr(settings, key) != value:
             changed.append(str(value))
         setattr(settings, key, value)
+    check_settings(settings)
     seed_everything(seed)
     import keras
 

@@ -226,3 +226,14 @@ def test_recorded_reads_the_per_seed_values_of_an_earlier_notebook(a_run):
     assert reporting.recorded("99_test", "gru_mae", "jena") is None  # other series
     assert reporting.recorded("99_test", "nothing") is None
     assert reporting.recorded("42_never_ran", "gru_mae") is None
+
+
+def test_setup_refuses_character_windows_that_cannot_fit(tmp_path, monkeypatch):
+    """Issue #14: max_chars below maxlen failed with a bare NumPy error."""
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="max_chars = 30 keeps 30 characters") as err:
+        runs.setup("14_text_generation", "smoke", max_chars=30)
+    assert "maxlen + 1 = 61" in str(err.value) and "profiles.toml" in str(err.value)
+    with pytest.raises(ValueError, match="step must be a whole number"):
+        runs.setup("14_text_generation", "smoke", step=0)
+    assert runs.setup("14_text_generation", "smoke").settings.max_chars == 10_000
