@@ -385,15 +385,26 @@ def summary(outcomes: list[Outcome], profile: str) -> str:
     return "\n".join(lines)
 
 
+#: What a notebook's metadata names, so that a Jupyter started from .venv opens
+#: it with the course kernel (papermill leaves the metadata as it found it).
+NOTEBOOK_KERNELSPEC = {
+    "display_name": KERNEL_DISPLAY_NAME,
+    "language": "python",
+    "name": KERNEL_NAME,
+}
+
+
 def _relative_paths(path: Path, output: Path | None = None) -> None:
     """Papermill records absolute paths; keep the committed notebooks portable.
 
     ``output`` is where the notebook ends up, when papermill wrote it elsewhere
-    (``run`` executes into ``build/<profile>/running/`` first).
+    (``run`` executes into ``build/<profile>/running/`` first). The notebook's
+    kernelspec is set to the course kernel's.
     """
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)
     info = nb.metadata.get("papermill", {})
     if output is not None and info:
         info["output_path"] = str(output)

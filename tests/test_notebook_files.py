@@ -124,3 +124,10 @@ def test_forecasting_lessons_ran_on_the_complete_beijing_record(path):
     assert "Beijing weather and PM2.5, hourly, 2010-2014 (UCI)" in text
     assert "the complete official record" in text
     assert "first4000rows" not in text and "4,000 rows x" not in text
+
+
+def test_notebooks_open_with_the_course_kernel(notebook):
+    """Issue #14: a Jupyter started from .venv picks the kernel without C++ logs."""
+    _, nb = notebook
+    assert nb.metadata["kernelspec"]["name"] == "keras-text-sequences"
+    assert nb.metadata["kernelspec"]["display_name"] == "Keras text & sequences"

@@ -338,3 +338,34 @@ def test_student_edition_keeps_cells_after_a_later_section(tmp_path, monkeypatch
         "## Further reading",
         "print('kept')",
     ]
+
+
+def test_the_student_edition_runs_in_the_smoke_profile(tmp_path, monkeypatch):
+    """Issue #14: the edition students get must run, not only look right."""
+    import os
+
+    import papermill
+
+    from helpers import data
+
+    try:
+        data.fetch("imdb", download=False)
+    except data.DatasetError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("the IMDB data is not here (set COURSE_DATA_MIRROR)")
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    (path,) = notebooks.student_edition(["02"])
+    out = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(
+        str(path),
+        str(out),
+        parameters={"profile": "smoke"},
+        kernel_name=notebooks.ensure_kernel(),
+        cwd=str(notebooks.NOTEBOOK_DIR),
+        progress_bar=False,
+    )
+    executed = nbformat.read(out, as_version=4)
+    codes = [c for c in executed.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in codes)
+    assert not any(o.output_type == "error" for c in codes for o in c.outputs)
