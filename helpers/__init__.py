@@ -8,11 +8,13 @@ runs        run profiles, seeding, build folders (notebook 01)
 plotting    one figure style and save path, training curves (notebooks 01, 03, 09)
 generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
+classifiers a text classifier over seeds, judged at its best epoch (notebook 12)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
 """
 
+from .classifiers import accuracy_table, classifier_seeds, fit_best, record_accuracy
 from .data import (
     fetch,
     glove_path,
@@ -34,19 +36,15 @@ from .sequences import (
     common_sense_mae,
     count_windows,
     describe_data,
-    jena_splits,
     mae_table,
     make_dataset,
-    prepare_jena,
     prepare_series,
     record_mae,
     resolve_lookback,
-    select_jena,
     select_rows,
     spread,
     time_epochs,
     train_forecaster,
-    train_jena,
     train_seeds,
 )
 from .series import SERIES, beijing_frame, load_series
@@ -63,6 +61,10 @@ from .text import (
 )
 
 __all__ = [
+    "accuracy_table",
+    "classifier_seeds",
+    "fit_best",
+    "record_accuracy",
     "SERIES",
     "SeriesData",
     "beijing_frame",
@@ -83,7 +85,6 @@ __all__ = [
     "imdb_distinct_words",
     "imdb_vocabulary",
     "imdb_word_counts",
-    "jena_splits",
     "load_glove",
     "load_imdb_padded",
     "load_imdb_reviews",
@@ -96,7 +97,6 @@ __all__ = [
     "plot_history",
     "plot_lstm_cell",
     "plot_seed_histories",
-    "prepare_jena",
     "provenance",
     "record",
     "recorded",
@@ -107,12 +107,10 @@ __all__ = [
     "sample_next",
     "save_fig",
     "seed_everything",
-    "select_jena",
     "setup",
     "standardize",
     "summary",
     "tf_standardize",
     "time_epochs",
     "tokenize",
-    "train_jena",
 ]

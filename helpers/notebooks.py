@@ -292,7 +292,10 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
     that ran to the end replaces its target (for ``full``, the committed notebook
     in ``notebooks/``), so a failed or interrupted run never loses committed
     outputs. A failed run is kept as ``build/<profile>/failed/<name>.ipynb``;
-    the run goes on with the other notebooks.
+    the run goes on with the other notebooks. A notebook's recorded results
+    (``build/<profile>/results/<name>.json``) are those of its last good run
+    only: an earlier run's are set aside while it runs, dropped when it
+    succeeds and put back when it fails.
     """
     import papermill
 
@@ -324,6 +327,12 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
         running.parent.mkdir(parents=True, exist_ok=True)
         running.unlink(missing_ok=True)
         shutil.rmtree(root / "figures" / label, ignore_errors=True)
+        # The notebook records its results afresh: an earlier run's (perhaps under
+        # names it no longer records) wait aside, and come back if this run fails.
+        results = root / "results" / f"{label}.json"
+        earlier = results.with_suffix(".earlier.json")
+        if results.exists():
+            results.replace(earlier)
         print(f"[{profile}] {name} ...", flush=True)
         start = time.perf_counter()
         try:
@@ -343,6 +352,8 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
             if running.exists():
                 _move_into_place(running, failed)
                 kept = failed
+            if earlier.exists():
+                earlier.replace(results)
             outcome = Outcome(label, seconds, failure_reason(err), kept)
             print(f"[{profile}] {name} FAILED after {seconds:.0f} s:", flush=True)
             print(textwrap.indent(outcome.error, "    "), flush=True)
@@ -353,6 +364,7 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
             _relative_paths(running, out)
             _move_into_place(running, out)
             failed.unlink(missing_ok=True)  # an older failure of this notebook
+            earlier.unlink(missing_ok=True)
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
             timings_file.parent.mkdir(parents=True, exist_ok=True)

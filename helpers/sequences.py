@@ -37,11 +37,6 @@ LOOKBACK_DAYS = (10, 5, 3, 2, 1)
 BOOK_CELSIUS_PER_UNIT = 2.57 / 0.29
 
 
-def jena_splits(n_rows: int) -> tuple[int, int]:
-    """The book's Jena split for ``n_rows`` rows (`helpers.series.SeriesSpec.split`)."""
-    return series_module.SERIES["jena"].split(n_rows)
-
-
 def count_windows(start: int, end: int, lookback: int, delay: int) -> int:
     """How many samples the rows ``[start, end)`` hold (see the module docstring)."""
     return max(0, end - delay - start - lookback)
@@ -306,16 +301,13 @@ def settings_in_rows(settings, spec) -> tuple[int, int, int]:
     The profiles give them in hours (``lookback_hours``, ``step_hours``,
     ``delay_hours``), so that one lesson runs on series of any rate: the book's
     10 days, one step per hour and 24 hours ahead are 1440, 6 and 144 rows of
-    the Jena file and 240, 1 and 24 rows of the hourly Beijing record. Older
-    profiles give ``lookback``, ``step`` and ``delay`` in rows.
+    the Jena file and 240, 1 and 24 rows of the hourly Beijing record.
     """
-    if hasattr(settings, "lookback_hours"):
-        return (
-            spec.rows(settings.lookback_hours, "the lookback"),
-            spec.rows(settings.step_hours, "the step"),
-            spec.rows(settings.delay_hours, "the delay"),
-        )
-    return settings.lookback, settings.step, settings.delay
+    return (
+        spec.rows(settings.lookback_hours, "the lookback"),
+        spec.rows(settings.step_hours, "the step"),
+        spec.rows(settings.delay_hours, "the delay"),
+    )
 
 
 def prepare_series(settings, seed: int = 42, series: str | None = None) -> SeriesData:
@@ -481,7 +473,7 @@ MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
 def mae_table(rows: dict, series: SeriesData):
     """A DataFrame of MAEs, normalized and in °C, mean ± std over the seeds.
 
-    Introduced in notebook 09. ``rows`` maps a model's name to ``(validation
+    Introduced in notebook 08, reused in 09-13. ``rows`` maps a model's name to ``(validation
     MAEs, test MAEs, book)``: the MAEs one per seed (or a single value), in
     normalized units; ``book`` the book's Jena result as text ("" if none).
     A row whose validation MAEs are None (a notebook that has not run) is left
@@ -572,11 +564,3 @@ def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, floa
                 shuffle=False,
             )
     return {name: timer.median for name, timer in timers.items()}
-
-
-# The names of the first edition of these lessons, when they ran on Jena only.
-# Notebooks 10-13 use them until their next full run; new code uses the above.
-JenaData = SeriesData
-prepare_jena = prepare_series
-select_jena = select_rows
-train_jena = train_forecaster

@@ -100,6 +100,19 @@ def test_a_failed_notebook_keeps_its_committed_outputs(course, tmp_path):
     assert info["output_path"] == "notebooks/01_first.ipynb"
 
 
+def test_results_are_those_of_the_last_good_run_only(course, tmp_path):
+    results = tmp_path / "build" / "full" / "results"
+    results.mkdir(parents=True)
+    for name in ("01_first", "02_broken"):
+        (results / f"{name}.json").write_text('[{"name": "old_name"}]')
+    notebooks.run("full")
+    # 01 succeeded (the fake records nothing): the old entries are gone
+    assert not (results / "01_first.json").exists()
+    # 02 failed: its earlier results are back, untouched
+    assert (results / "02_broken.json").read_text() == '[{"name": "old_name"}]'
+    assert not list(results.glob("*.earlier.json"))
+
+
 def test_notebooks_run_in_the_course_kernel_with_quiet_tensorflow(course, monkeypatch):
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # a bare shell
     calls = []

@@ -89,10 +89,12 @@ def test_make_dataset_refuses_a_split_too_short():
 
 
 def test_jena_splits_are_the_books_on_the_official_file():
-    assert sequences.jena_splits(420_551) == (200_000, 300_000)
-    assert sequences.jena_splits(4_000) == (1_902, 2_853)
+    from helpers.series import SERIES
+
+    assert SERIES["jena"].split(420_551) == (200_000, 300_000)
+    assert SERIES["jena"].split(4_000) == (1_902, 2_853)
     with pytest.raises(ValueError):
-        sequences.jena_splits(2)
+        SERIES["jena"].split(2)
 
 
 def test_resolve_lookback_keeps_the_books_when_it_fits():
@@ -131,7 +133,8 @@ def fake_jena(n_rows, official):
 def jena_settings(**overrides):
     from types import SimpleNamespace
 
-    values = dict(rows=0, columns=0, lookback=1440, step=6, delay=144)
+    values = dict(series="jena", rows=0, columns=0)
+    values.update(lookback_hours=240, step_hours=1, delay_hours=24)
     values.update(batch_size=128, steps_per_epoch=500, **overrides)
     return SimpleNamespace(**values)
 
