@@ -30,9 +30,27 @@ BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
 
 
+def backend_suffix() -> str:
+    """``backend-<name>`` when ``KERAS_BACKEND`` names another backend than
+    TensorFlow (``backend-jax``, ``backend-torch``); ``""`` when it names
+    TensorFlow or is not set (a backend chosen only in ``~/.keras/keras.json``
+    is not seen here: set the variable to run the course on another backend).
+    """
+    backend = os.environ.get("KERAS_BACKEND", "").strip().lower()
+    return f"backend-{backend}" if backend not in ("", "tensorflow") else ""
+
+
 def build_dir() -> Path:
-    """Where runs write figures and results: ``$COURSE_BUILD_DIR`` or build/."""
-    return Path(os.environ.get(BUILD_ENV) or project_root() / "build")
+    """Where runs write figures and results: ``$COURSE_BUILD_DIR`` or build/.
+
+    Under another backend than TensorFlow (``KERAS_BACKEND=jax``, ``torch``) that
+    folder's ``backend-<name>/`` (`backend_suffix`), so that a run on JAX or
+    PyTorch never replaces the figures, results and test copies of TensorFlow's,
+    which the figure baselines are compared with.
+    """
+    root = Path(os.environ.get(BUILD_ENV) or project_root() / "build")
+    suffix = backend_suffix()
+    return root / suffix if suffix else root
 
 
 def load_profiles() -> dict:
