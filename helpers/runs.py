@@ -30,14 +30,21 @@ BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
 
 
-def backend_suffix() -> str:
-    """``backend-<name>`` when ``KERAS_BACKEND`` names another backend than
-    TensorFlow (``backend-jax``, ``backend-torch``); ``""`` when it names
-    TensorFlow or is not set (a backend chosen only in ``~/.keras/keras.json``
-    is not seen here: set the variable to run the course on another backend).
+def keras_backend() -> str:
+    """The Keras backend that ``KERAS_BACKEND`` names: ``tensorflow`` when unset.
+
+    Read without importing Keras. A backend chosen only in
+    ``~/.keras/keras.json`` is not seen: the course picks backends with the
+    variable (README, "Backends").
     """
-    backend = os.environ.get("KERAS_BACKEND", "").strip().lower()
-    return f"backend-{backend}" if backend not in ("", "tensorflow") else ""
+    return os.environ.get("KERAS_BACKEND", "").strip().lower() or "tensorflow"
+
+
+def backend_suffix() -> str:
+    """``backend-<name>`` under another backend than TensorFlow (``backend-jax``,
+    ``backend-torch``; see `keras_backend`), ``""`` under TensorFlow."""
+    backend = keras_backend()
+    return "" if backend == "tensorflow" else f"backend-{backend}"
 
 
 def build_dir() -> Path:

@@ -262,6 +262,13 @@ def test_build_dir_is_per_backend(tmp_path, monkeypatch, backend, folder):
     assert runs.build_dir() == (default / folder if folder else default)
 
 
+def test_keras_backend_is_read_from_the_environment(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert runs.keras_backend() == "tensorflow"
+    monkeypatch.setenv("KERAS_BACKEND", "Torch")
+    assert runs.keras_backend() == "torch"
+
+
 def test_runs_on_another_backend_write_beside_tensorflow_s(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     monkeypatch.setenv("KERAS_BACKEND", "torch")
