@@ -17,6 +17,7 @@ PY     := $(VENV)/bin/python
 PROFILE ?= full
 NB ?=
 LAB_ARGS ?=
+BENCHMARK_ARGS ?=
 KERNEL := keras-text-sequences
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
 # JupyterLab refuses to run as root (containers, CI images) without --allow-root.
@@ -38,7 +39,7 @@ BACKENDS ?= jax torch
 # alone (CI, whose machines hold the CPU wheel and reach no other index).
 TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu)
 
-.PHONY: benchmarks notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction
+.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -106,6 +107,11 @@ student: $(VENV)/.installed
 # Measured speeds (not tests): written to build/benchmarks/, printed as tables.
 benchmarks: $(VENV)/.installed
 	$(PY) -m helpers.benchmarks pipeline
+
+# Seconds per training epoch of each lesson's main model on TensorFlow, JAX and
+# PyTorch (installed as for test-backends), interleaved: build/benchmarks/backends.md.
+benchmark-backends: $(VENV)/.backends-installed
+	$(PY) -m helpers.benchmarks backends $(BENCHMARK_ARGS)
 
 # The static site of the committed notebooks (build/site/) and the class slides
 # (build/slides/): nothing executed, nothing loaded from a CDN (see README).
