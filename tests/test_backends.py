@@ -37,3 +37,12 @@ def test_make_test_stays_on_tensorflow_and_test_backends_on_jax_and_torch():
     assert re.search(r"^BACKENDS \?= jax torch$", makefile, re.M)
     assert "--extra-index-url $(TORCH_INDEX)" in makefile
     assert "https://download.pytorch.org/whl/cpu" in makefile
+
+
+def test_readme_says_how_to_install_the_cpu_build_of_torch():
+    readme = (ROOT / "README.md").read_text()
+    assert "## Backends" in readme
+    assert "--index-url https://download.pytorch.org/whl/cpu" in readme
+    assert "pip install -e '.[jax]'" in readme
+    for command in ("make test-backends", "make benchmark-backends"):
+        assert command in readme
