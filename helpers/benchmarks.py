@@ -292,20 +292,19 @@ def _build(lesson: str, x):
     h = inputs
     for layer in body:
         h = layer(h)
+    metrics = ["accuracy"]  # the classifiers' lessons follow their accuracy
     if kind == "series":
-        outputs, loss, optimizer = layers.Dense(1)(h), "mae", "rmsprop"
+        outputs, loss, optimizer, metrics = layers.Dense(1)(h), "mae", "rmsprop", []
     elif kind == "chars":
         outputs = layers.Dense(CHARACTERS, activation="softmax")(h)
-        loss, optimizer = (
-            "sparse_categorical_crossentropy",
-            keras.optimizers.RMSprop(0.01),
-        )
+        loss = "sparse_categorical_crossentropy"
+        optimizer = keras.optimizers.RMSprop(0.01)
     else:
         outputs = layers.Dense(1, activation="sigmoid")(h)
         loss = "binary_crossentropy"
         optimizer = keras.optimizers.RMSprop(1e-4) if lesson == "13" else "rmsprop"
     model = keras.Model(inputs, outputs, name=f"lesson_{lesson}")
-    model.compile(optimizer=optimizer, loss=loss)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model
 
 
@@ -484,7 +483,7 @@ def _cell(row: dict, backend: str, reference: float | None) -> str:
     value = row["seconds"].get(backend)
     if value is None:
         return "—"
-    cell = f"{value:.2f}"
+    cell = f"{value:.2f}" if value >= 1 else f"{value:.3f}"
     if backend != "tensorflow" and reference:
         cell += f" ({value / reference:.2f}×)"
     return cell
