@@ -5,6 +5,9 @@
 #   NB="01 05" (numbers or names) limits either to some notebooks.
 # Both create the virtual environment .venv on first use, with the Jupyter kernel
 # "Keras text & sequences" (keras-text-sequences) that runs every notebook.
+#   make test-backends [BACKENDS="jax torch"]  every notebook in the smoke
+#                                         profile with nbval under JAX and
+#                                         PyTorch (installed into .venv once)
 #   make lab [LAB_ARGS="--no-browser --port 8890"]   JupyterLab on notebooks/
 #   make kernel                           the kernel, for a Jupyter outside .venv
 
@@ -14,6 +17,7 @@ PY     := $(VENV)/bin/python
 PROFILE ?= full
 NB ?=
 LAB_ARGS ?=
+BENCHMARK_ARGS ?=
 KERNEL := keras-text-sequences
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
 # JupyterLab refuses to run as root (containers, CI images) without --allow-root.
@@ -28,7 +32,14 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The course kernel sets it too, however Jupyter is started (helpers/notebooks.py).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: benchmarks notebooks smoke test lint unit baselines student lab kernel clean site slides reproduction
+# The other Keras backends of `make test-backends` (README, "Backends").
+BACKENDS ?= jax torch
+# On Linux, PyPI's torch is the CUDA build (about 3 GB): the CPU build comes from
+# PyTorch's own index. TORCH_INDEX= (empty) installs from the configured indexes
+# alone (CI, whose machines hold the CPU wheel and reach no other index).
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu)
+
+.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,13 +65,37 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests
 
+# TensorFlow, whatever KERAS_BACKEND says: the figure baselines are TensorFlow's.
+test: export KERAS_BACKEND = tensorflow
 test: lint $(KERNEL_JSON)
 	$(PY) -m helpers.notebooks prepare-tests $(NB)
 	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-kernel-name=$(KERNEL) \
 		--nbval-cell-timeout=900 --figures --notebooks="$(NB)"
 
+# JAX and PyTorch (the extras jax and torch, CPU builds) in .venv, once.
+$(VENV)/.backends-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,site,jax,torch]' \
+		$(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	touch $@
+
+# Every notebook in the smoke profile with nbval under each of BACKENDS, in
+# build/backend-<name>/ (helpers.runs.build_dir); each figure must be made, its
+# pixels are compared under TensorFlow only (tests/test_figures.py). Every
+# backend runs, and the target fails if any failed.
+test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
+	@status=0; for backend in $(BACKENDS); do \
+		dir=build/backend-$$backend; [ "$$backend" != tensorflow ] || dir=build; \
+		echo "== KERAS_BACKEND=$$backend: the notebooks in the smoke profile ($$dir/)"; \
+		KERAS_BACKEND=$$backend $(PY) -m helpers.notebooks prepare-tests $(NB) \
+		&& KERAS_BACKEND=$$backend $(PY) -m pytest tests/test_figures.py $$dir/nbval \
+			--nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
+			--figures --notebooks="$(NB)" \
+		|| { status=1; echo "== KERAS_BACKEND=$$backend FAILED"; }; \
+	done; exit $$status
+
 # Regenerate tests/baselines from a fresh smoke run (then review and commit them);
 # NB="05 06" limits it to some notebooks.
+baselines: export KERAS_BACKEND = tensorflow
 baselines: $(VENV)/.installed
 	$(MAKE) smoke
 	$(PY) -m helpers.notebooks baselines $(NB)
@@ -72,6 +107,11 @@ student: $(VENV)/.installed
 # Measured speeds (not tests): written to build/benchmarks/, printed as tables.
 benchmarks: $(VENV)/.installed
 	$(PY) -m helpers.benchmarks pipeline
+
+# Seconds per training epoch of each lesson's main model on TensorFlow, JAX and
+# PyTorch (installed as for test-backends), interleaved: build/benchmarks/backends.md.
+benchmark-backends: $(VENV)/.backends-installed
+	$(PY) -m helpers.benchmarks backends $(BENCHMARK_ARGS)
 
 # The static site of the committed notebooks (build/site/) and the class slides
 # (build/slides/): nothing executed, nothing loaded from a CDN (see README).

@@ -30,9 +30,34 @@ BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
 
 
+def keras_backend() -> str:
+    """The Keras backend that ``KERAS_BACKEND`` names: ``tensorflow`` when unset.
+
+    Read without importing Keras. A backend chosen only in
+    ``~/.keras/keras.json`` is not seen: the course picks backends with the
+    variable (README, "Backends").
+    """
+    return os.environ.get("KERAS_BACKEND", "").strip().lower() or "tensorflow"
+
+
+def backend_suffix() -> str:
+    """``backend-<name>`` under another backend than TensorFlow (``backend-jax``,
+    ``backend-torch``; see `keras_backend`), ``""`` under TensorFlow."""
+    backend = keras_backend()
+    return "" if backend == "tensorflow" else f"backend-{backend}"
+
+
 def build_dir() -> Path:
-    """Where runs write figures and results: ``$COURSE_BUILD_DIR`` or build/."""
-    return Path(os.environ.get(BUILD_ENV) or project_root() / "build")
+    """Where runs write figures and results: ``$COURSE_BUILD_DIR`` or build/.
+
+    Under another backend than TensorFlow (``KERAS_BACKEND=jax``, ``torch``) that
+    folder's ``backend-<name>/`` (`backend_suffix`), so that a run on JAX or
+    PyTorch never replaces the figures, results and test copies of TensorFlow's,
+    which the figure baselines are compared with.
+    """
+    root = Path(os.environ.get(BUILD_ENV) or project_root() / "build")
+    suffix = backend_suffix()
+    return root / suffix if suffix else root
 
 
 def load_profiles() -> dict:

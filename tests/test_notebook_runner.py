@@ -280,6 +280,51 @@ def test_figure_checks_consider_only_the_notebooks_run(tmp_path):
     assert not (produced / "words_per_review-failed-diff.png").exists()
 
 
+def test_figures_are_compared_under_tensorflow_only():
+    assert notebooks.uncompared_reason("tensorflow") is None
+    for backend in ("jax", "torch"):
+        reason = notebooks.uncompared_reason(backend)
+        assert "tensorflow only" in reason and backend in reason
+
+
+def test_figure_checks_under_another_backend_skip_the_pixels(tmp_path):
+    """Under another backend (`make test-backends`), a figure that differs from
+    its TensorFlow baseline is skipped, not failed; a missing one still fails.
+    Keras' NumPy backend stands in for JAX and PyTorch: it needs no install."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from PIL import Image, ImageOps
+
+    from helpers.data import project_root
+
+    name = "01_one_hot_encoding"
+    produced = tmp_path / "backend-numpy" / "smoke" / "figures" / name
+    shutil.copytree(notebooks.BASELINE_DIR / name, produced)
+    changed = produced / "words_per_review.png"
+    ImageOps.invert(Image.open(changed).convert("RGB")).save(changed)
+    env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path), "KERAS_BACKEND": "numpy"}
+    command = [sys.executable, "-m", "pytest", "tests/test_figures.py", "-q"]
+    command += ["-p", "no:cacheprovider", "--figures", "--notebooks=1"]
+
+    def pytest_run():
+        return subprocess.run(
+            command, cwd=project_root(), env=env, capture_output=True, text=True
+        )
+
+    result = pytest_run()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed, 2 skipped" in result.stdout, result.stdout
+    assert "compared with the baselines under tensorflow only" in result.stdout
+    assert not (tmp_path / "backend-numpy" / "smoke" / "figure-diffs").exists()
+
+    (produced / "word_one_hot.png").unlink()
+    result = pytest_run()
+    assert "1 failed, 2 passed, 1 skipped" in result.stdout, result.stdout
+
+
 # -- the student edition ------------------------------------------------------------
 def solution_sources(nb):
     """The code cells after the '## Solutions' heading, by the lesson structure."""

@@ -237,3 +237,43 @@ def test_setup_refuses_character_windows_that_cannot_fit(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="step must be a whole number"):
         runs.setup("14_text_generation", "smoke", step=0)
     assert runs.setup("14_text_generation", "smoke").settings.max_chars == 10_000
+
+
+@pytest.mark.parametrize(
+    ("backend", "folder"),
+    [
+        (None, ""),
+        ("", ""),
+        ("tensorflow", ""),
+        ("jax", "backend-jax"),
+        ("torch", "backend-torch"),
+        (" JAX ", "backend-jax"),
+    ],
+)
+def test_build_dir_is_per_backend(tmp_path, monkeypatch, backend, folder):
+    if backend is None:
+        monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    else:
+        monkeypatch.setenv("KERAS_BACKEND", backend)
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    assert runs.build_dir() == (tmp_path / folder if folder else tmp_path)
+    monkeypatch.delenv("COURSE_BUILD_DIR")
+    default = runs.project_root() / "build"
+    assert runs.build_dir() == (default / folder if folder else default)
+
+
+def test_keras_backend_is_read_from_the_environment(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert runs.keras_backend() == "tensorflow"
+    monkeypatch.setenv("KERAS_BACKEND", "Torch")
+    assert runs.keras_backend() == "torch"
+
+
+def test_runs_on_another_backend_write_beside_tensorflow_s(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    run = runs.Run("99_test", "smoke", runs.Settings(), 42)
+    assert (
+        run.figure_dir == tmp_path / "backend-torch" / "smoke" / "figures" / "99_test"
+    )
+    assert run.results_file.parent == tmp_path / "backend-torch" / "smoke" / "results"
