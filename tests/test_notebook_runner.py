@@ -242,30 +242,40 @@ def test_update_baselines_copies_no_comparison_artifacts(tmp_path, monkeypatch):
     assert [p.name for p in copied] == ["a.png"]
 
 
-def test_figure_checks_consider_only_the_notebooks_run(tmp_path):
-    """`make test NB=01`: other notebooks' baselines are not reported missing,
-    leftovers of matplotlib are not figures, and a diff goes to figure-diffs/."""
+def figure_tests_of_notebook_01(env: dict):
+    """Run tests/test_figures.py for notebook 01 in a fresh pytest, with ``env`` added."""
     import os
-    import shutil
     import subprocess
     import sys
 
-    from PIL import Image, ImageOps
-
     from helpers.data import project_root
+
+    command = [sys.executable, "-m", "pytest", "tests/test_figures.py", "-q"]
+    command += ["-p", "no:cacheprovider", "--figures", "--notebooks=1"]
+    return subprocess.run(
+        command,
+        cwd=project_root(),
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_figure_checks_consider_only_the_notebooks_run(tmp_path):
+    """`make test NB=01`: other notebooks' baselines are not reported missing,
+    leftovers of matplotlib are not figures, and a diff goes to figure-diffs/."""
+    import shutil
+
+    from PIL import Image, ImageOps
 
     name = "01_one_hot_encoding"
     produced = tmp_path / "smoke" / "figures" / name
     shutil.copytree(notebooks.BASELINE_DIR / name, produced)
     (produced / "word_one_hot-failed-diff.png").write_bytes(b"left by a failure")
-    env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path)}
-    command = [sys.executable, "-m", "pytest", "tests/test_figures.py", "-q"]
-    command += ["-p", "no:cacheprovider", "--figures", "--notebooks=1"]
+    env = {"COURSE_BUILD_DIR": str(tmp_path)}
 
     def pytest_run():
-        return subprocess.run(
-            command, cwd=project_root(), env=env, capture_output=True, text=True
-        )
+        return figure_tests_of_notebook_01(env)
 
     result = pytest_run()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -291,28 +301,19 @@ def test_figure_checks_under_another_backend_skip_the_pixels(tmp_path):
     """Under another backend (`make test-backends`), a figure that differs from
     its TensorFlow baseline is skipped, not failed; a missing one still fails.
     Keras' NumPy backend stands in for JAX and PyTorch: it needs no install."""
-    import os
     import shutil
-    import subprocess
-    import sys
 
     from PIL import Image, ImageOps
-
-    from helpers.data import project_root
 
     name = "01_one_hot_encoding"
     produced = tmp_path / "backend-numpy" / "smoke" / "figures" / name
     shutil.copytree(notebooks.BASELINE_DIR / name, produced)
     changed = produced / "words_per_review.png"
     ImageOps.invert(Image.open(changed).convert("RGB")).save(changed)
-    env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path), "KERAS_BACKEND": "numpy"}
-    command = [sys.executable, "-m", "pytest", "tests/test_figures.py", "-q"]
-    command += ["-p", "no:cacheprovider", "--figures", "--notebooks=1"]
+    env = {"COURSE_BUILD_DIR": str(tmp_path), "KERAS_BACKEND": "numpy"}
 
     def pytest_run():
-        return subprocess.run(
-            command, cwd=project_root(), env=env, capture_output=True, text=True
-        )
+        return figure_tests_of_notebook_01(env)
 
     result = pytest_run()
     assert result.returncode == 0, result.stdout + result.stderr
