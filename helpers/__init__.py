@@ -14,7 +14,12 @@ Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
 """
 
-from .classifiers import accuracy_table, classifier_seeds, fit_best, record_accuracy
+from .classifiers import (
+    accuracy_table,
+    classifier_seeds,
+    fit_best,
+    record_accuracy,
+)
 from .data import (
     fetch,
     glove_path,
@@ -27,9 +32,15 @@ from .data import (
     open_text,
     provenance,
 )
-from .generation import reweight_distribution, sample_next
+from .generation import check_windows, reweight_distribution, sample_next
 from .plotting import plot_history, plot_lstm_cell, plot_seed_histories, save_fig
-from .reporting import epoch_timer, record, recorded, summary
+from .reporting import (
+    epoch_timer,
+    interleaved_epoch_times,
+    record,
+    recorded,
+    summary,
+)
 from .runs import seed_everything, setup
 from .sequences import (
     SeriesData,
@@ -62,6 +73,7 @@ from .text import (
 
 __all__ = [
     "accuracy_table",
+    "check_windows",
     "classifier_seeds",
     "fit_best",
     "record_accuracy",
@@ -81,6 +93,7 @@ __all__ = [
     "describe_data",
     "epoch_timer",
     "fetch",
+    "interleaved_epoch_times",
     "glove_path",
     "imdb_distinct_words",
     "imdb_vocabulary",

@@ -5,18 +5,23 @@
                                           [--rounds N] [--size full|small]
 
 ``pipeline`` measures, at the book's settings (10 days of hourly steps, batches
-of 128, the ``GRU(32)`` of notebook 09), how much of a training epoch is spent
-waiting for the input pipeline. The same number of training steps is timed
-three ways, interleaved and repeated (the median is kept):
+of 128, the ``GRU(32)`` of notebook 09), what the input pipeline costs a
+training epoch. The same training steps are timed five ways, interleaved and
+repeated (the median is kept), in steady state (the first steps and the end of
+``fit`` not counted):
 
 - ``in memory``: the batches made beforehand and held as tensors, so that
   training never waits for input: the reference;
+- the same batches from a generator that does not tell the graph their size
+  (as a dataset with a partial last batch does not);
 - ``helpers.make_dataset``: the course's pipeline (one vectorized gather per
-  batch, prefetched in tf.data's threads);
+  batch, prefetched in tf.data's threads), as the lessons use it;
+- the same with ``drop_remainder=True``: whole batches of a known size;
 - ``timeseries_dataset_from_array``: Keras' function, a gather per window.
 
-The input wait of a pipeline is its extra time over ``in memory``, as a share
-of its epoch. Results go to ``build/benchmarks/pipeline.json`` and are printed
+The extra time of a way is its time over ``in memory`` in the same round, as a
+share of its time; the median over the rounds is reported, with their range.
+The pipelines are also timed alone, without training. Results go to ``build/benchmarks/pipeline.json`` and are printed
 as a Markdown table for the README.
 
 ``backends`` times one training epoch of each lesson's main model (`LESSONS`)
@@ -71,10 +76,21 @@ def _series(name: str):
     return prepare_series(settings)
 
 
-def pipeline(series: str = "beijing", steps: int = 100, repeats: int = 3) -> dict:
-    """Seconds per ``steps`` training steps of ``GRU(32)`` fed three ways."""
+def pipeline(
+    series: str = "beijing", steps: int = 100, repeats: int = 5, warmup: int = 10
+) -> dict:
+    """Seconds per training step of ``GRU(32)`` fed five ways, in steady state.
+
+    Each way trains ``steps`` steps per round; only the steps after the first
+    ``warmup`` are timed (from the end of step ``warmup`` to the end of the
+    last, with a callback), so that neither the start of ``fit`` nor its end
+    counts: Keras tears down a tf.data iterator at the end of ``fit``, which
+    here sometimes took 10 s and made whole-call timings meaningless.
+    """
     import keras
     import tensorflow as tf
+
+    from .sequences import make_dataset
 
     weather = _series(series)
     n_train = weather.windows("train")
@@ -89,15 +105,51 @@ def pipeline(series: str = "beijing", steps: int = 100, repeats: int = 3) -> dic
         seed=1,
         end_index=n_train + (timesteps - 1) * weather.step,
     ).repeat()
-    batches = list(weather.train.take(steps))
-    in_memory = tf.data.Dataset.from_tensor_slices(
-        (tf.stack([x for x, _ in batches]), tf.stack([y for _, y in batches]))
+    whole_batches = make_dataset(
+        weather.data,
+        weather.target,
+        weather.lookback,
+        weather.step,
+        weather.delay,
+        weather.batch_size,
+        end=weather.train_end,
+        shuffle=True,
+        seed=1,
+        drop_remainder=True,
     ).repeat()
+    batches = list(weather.train.take(steps))
+    x_held = np.stack([np.asarray(x) for x, _ in batches])
+    y_held = np.stack([np.asarray(y) for _, y in batches])
+    in_memory = tf.data.Dataset.from_tensor_slices((x_held, y_held)).repeat()
+
+    def held_batches():
+        while True:
+            yield from zip(x_held, y_held, strict=True)
+
+    # The same batches, but the graph is not told their size (as with a
+    # dataset whose last batch is partial).
+    in_memory_unknown = tf.data.Dataset.from_generator(
+        held_batches,
+        output_signature=(
+            tf.TensorSpec((None, *x_held.shape[2:]), tf.float32),
+            tf.TensorSpec((None,), tf.float32),
+        ),
+    )
     feeds = {
         "in memory": in_memory,
+        "in memory, batch size unknown to the graph": in_memory_unknown,
         "helpers.make_dataset": weather.train,
+        "helpers.make_dataset, drop_remainder=True": whole_batches,
         "timeseries_dataset_from_array": keras_train,
     }
+
+    class StepClock(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.ends = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.ends.append(time.perf_counter())
+
     models = {}
     for name, feed in feeds.items():
         keras.utils.set_random_seed(0)
@@ -114,25 +166,47 @@ def pipeline(series: str = "beijing", steps: int = 100, repeats: int = 3) -> dic
     times = {name: [] for name in feeds}
     for _ in range(repeats):  # interleaved: a change of load hits all alike
         for name, feed in feeds.items():
-            start = time.perf_counter()
+            clock = StepClock()
             models[name].fit(
-                feed, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False
+                feed,
+                steps_per_epoch=steps,
+                epochs=1,
+                verbose=0,
+                shuffle=False,
+                callbacks=[clock],
             )
-            times[name].append(time.perf_counter() - start)
-    reference = float(np.median(times["in memory"]))
+            timed = clock.ends[-1] - clock.ends[warmup - 1]
+            times[name].append(timed / (steps - warmup))
     rows = {}
     for name, seconds in times.items():
         median = float(np.median(seconds))
+        # Paired by round: each round's extra time over that round's in-memory
+        # reference, as a share of the round, so that a change of load between
+        # rounds cancels out.
+        shares = [
+            (t - ref) / t for t, ref in zip(seconds, times["in memory"], strict=True)
+        ]
         rows[name] = {
-            "seconds": median,
-            "all seconds": seconds,
-            "samples per second": steps * weather.batch_size / median,
-            "input wait share": max(0.0, (median - reference) / median),
+            "seconds per step": median,
+            "all seconds per step": seconds,
+            "samples per second": weather.batch_size / median,
+            "extra time share": float(np.median(shares)),
+            "round shares": shares,
         }
+    # The input pipelines alone, without training: milliseconds per batch.
+    alone = {}
+    for name in ("helpers.make_dataset", "timeseries_dataset_from_array"):
+        iterator = iter(feeds[name])
+        next(iterator)
+        start = time.perf_counter()
+        for _ in range(steps):
+            next(iterator)
+        alone[name] = (time.perf_counter() - start) / steps
     return {
         "benchmark": "pipeline",
         "series": series,
         "steps": steps,
+        "warmup": warmup,
         "batch_size": weather.batch_size,
         "timesteps": timesteps,
         "features": weather.input_shape[1],
@@ -141,24 +215,38 @@ def pipeline(series: str = "beijing", steps: int = 100, repeats: int = 3) -> dic
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "results": rows,
+        "pipeline alone, seconds per batch": alone,
     }
 
 
 def pipeline_table(result: dict) -> str:
     """The result of `pipeline` as a Markdown table."""
     lines = [
-        f"GRU(32), {result['steps']} steps of {result['batch_size']} samples of "
-        f"{result['timesteps']} x {result['features']} ({result['series']}), "
-        f"median of {result['repeats']}, {result['machine']}, "
-        f"Keras {result['keras']} ({result['backend']})",
+        f"GRU(32), steps {result.get('warmup', 0) + 1}-{result['steps']} of batches "
+        f"of {result['batch_size']} samples of {result['timesteps']} x "
+        f"{result['features']} ({result['series']}), median of {result['repeats']} "
+        f"rounds, {result['machine']}, Keras {result['keras']} ({result['backend']})",
         "",
-        "| input | seconds | samples/s | share of the epoch waiting for input |",
-        "|---|---|---|---|",
+        "| input | ms per step | samples/s | extra time over in memory "
+        "| range over the rounds |",
+        "|---|---|---|---|---|",
     ]
     for name, row in result["results"].items():
+        shares = row["round shares"]
         lines.append(
-            f"| {name} | {row['seconds']:.1f} | {row['samples per second']:,.0f} "
-            f"| {row['input wait share']:.1%} |"
+            f"| {name} | {row['seconds per step'] * 1000:.0f} "
+            f"| {row['samples per second']:,.0f} | {row['extra time share']:.1%} "
+            f"| {min(shares):.1%} to {max(shares):.1%} |"
+        )
+    alone = result.get("pipeline alone, seconds per batch", {})
+    if alone:
+        lines.append("")
+        lines.append(
+            "The input pipelines alone, without training: "
+            + "; ".join(
+                f"{name} {s * 1000:.1f} ms per batch" for name, s in alone.items()
+            )
+            + "."
         )
     return "\n".join(lines)
 
@@ -543,7 +631,7 @@ def main(argv=None) -> None:
     p = sub.add_parser("pipeline", help="input-pipeline share of a GRU epoch")
     p.add_argument("--series", default="beijing")
     p.add_argument("--steps", type=int, default=100)
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=5)
     b = sub.add_parser("backends", help="seconds per epoch on each Keras backend")
     b.add_argument(
         "--backends",

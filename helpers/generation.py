@@ -48,7 +48,11 @@ def sample_next(probs, temperature: float = 1.0, rng=None) -> int:
 
 
 def check_windows(
-    text_length: int, maxlen: int, step: int = 1, max_chars: int = 0
+    text_length: int,
+    maxlen: int,
+    step: int = 1,
+    max_chars: int = 0,
+    held_out: float = 0.0,
 ) -> int:
     """Check the windowing settings of a character model; return the window count.
 
@@ -57,8 +61,11 @@ def check_windows(
     ``maxlen`` characters, and the character after each, every ``step``
     characters. Settings that leave no window raise a `ValueError` that names
     them (NumPy's ``sliding_window_view`` would only say "window shape cannot be
-    larger than input array shape"). The count is the book's
-    ``len(range(0, len(text) - maxlen, step))``.
+    larger than input array shape"). With ``held_out`` (a fraction below 1), the
+    last ``held_out`` of those characters are kept apart for measuring the model
+    on text it does not train on, and each part must hold a window. Returns the
+    count of training windows, the book's ``len(range(0, len(text) - maxlen,
+    step))`` over the training part.
     """
     where = 'helpers/profiles.toml, ["14_text_generation".<profile>]'
     for name, value, least in (("maxlen", maxlen, 1), ("step", step, 1)):
@@ -72,15 +79,30 @@ def check_windows(
             f"characters, not {max_chars!r} ({where})"
         )
     length = min(text_length, max_chars) if max_chars else text_length
-    if length < maxlen + 1:
+    if not isinstance(held_out, (int, float)) or not 0 <= held_out < 1:
+        raise ValueError(
+            f"held_out must be a fraction of the text from 0 to below 1, "
+            f"not {held_out!r} ({where})"
+        )
+    held = int(length * held_out)
+    if held_out and held < maxlen + 1:
+        raise ValueError(
+            f"held_out = {held_out} keeps {held:,} of {length:,} characters apart, "
+            f"too few for one window of maxlen + 1 = {maxlen + 1} characters. "
+            f"Raise held_out or max_chars, or lower maxlen ({where})."
+        )
+    if length - held < maxlen + 1:
         cause = (
             f"max_chars = {max_chars} keeps {length:,} characters"
             if max_chars and max_chars < text_length
             else f"the text has {length:,} characters"
         )
+        if held:
+            cause += f", {length - held:,} of them to train on"
         raise ValueError(
             f"{cause}, too few for one window: each needs maxlen + 1 = {maxlen + 1} "
             f"characters (maxlen = {maxlen} and the next one). Set max_chars to 0 "
             f"(the whole text) or at least {maxlen + 1}, or lower maxlen ({where})."
         )
+    length -= held
     return len(range(0, length - maxlen, step))

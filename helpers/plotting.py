@@ -9,6 +9,7 @@ run's figures with the baselines in ``tests/baselines/``.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
@@ -80,7 +81,8 @@ def plot_history(history, metric: str | None = None, title: str | None = None):
         ax.set_ylabel(name)
         ax.legend()
     if title:
-        fig.suptitle(title)
+        # A long title is wrapped to the figure's width instead of being cut off.
+        fig.suptitle(textwrap.fill(title, width=int(fig.get_figwidth() * 10)))
     fig.tight_layout()
     return fig
 

@@ -108,7 +108,7 @@ def summary() -> str:
 def epoch_timer():
     """A Keras callback that measures the wall time of every epoch, in seconds.
 
-    Introduced in notebook 07, reused in 10 and 11. Its ``times`` hold one value
+    Introduced in notebook 07, reused in 10, 11 and 13. Its ``times`` hold one value
     per epoch; the first also traces and compiles the model, so compare ``median``.
     """
     import keras
@@ -130,3 +130,24 @@ def epoch_timer():
             return float(np.median(self.times)) if self.times else float("nan")
 
     return EpochTimer()
+
+
+def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
+    """The seconds of every training epoch of each of ``models``, timed fairly.
+
+    Introduced in notebook 10, through `helpers.time_epochs`. The models are
+    trained one epoch each in turn, ``epochs`` rounds, so that a change in the machine's load
+    hits them alike: ``fit_epoch(model, epoch, timer)`` must train ``model`` for
+    epoch number ``epoch`` (0-based) with the `epoch_timer` ``timer`` among its
+    callbacks. Returns a DataFrame with one row per epoch (1, 2, ...) and one
+    column of seconds per model; its ``median()`` is robust to the slower first
+    epoch, which also traces the model.
+    """
+    import pandas as pd
+
+    timers = {name: epoch_timer() for name in models}
+    for epoch in range(epochs):
+        for name, model in models.items():
+            fit_epoch(model, epoch, timers[name])
+    index = pd.RangeIndex(1, epochs + 1, name="epoch")
+    return pd.DataFrame({name: t.times for name, t in timers.items()}, index=index)

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import series as series_module
-from .reporting import epoch_timer
 
 #: The lookbacks tried, longest first, when a split cannot hold the book's 10
 #: days (see `resolve_lookback`).
@@ -133,6 +132,7 @@ def make_dataset(
     end: int | None = None,
     shuffle: bool = False,
     seed: int | None = None,
+    drop_remainder: bool = False,
 ):
     """Batches of ``(samples, targets)`` from ``data`` with the book's windowing.
 
@@ -147,6 +147,12 @@ def make_dataset(
     separately; here a batch of windows is one vectorized gather, ``data[anchors
     + offsets]``, computed in tf.data's background threads while the model
     trains (measured in notebook 08 and by ``python -m helpers.benchmarks``).
+
+    ``drop_remainder=True`` leaves out a pass's last, partial batch, so that every
+    batch has ``batch_size`` samples and the model's graph knows its batch size:
+    on a CPU, TensorFlow then trains a GRU in about 30% less time (measured by
+    ``python -m helpers.benchmarks pipeline``). The lessons' committed runs were
+    made without it; it becomes their default with their next full runs.
     """
     import tensorflow as tf
 
@@ -162,6 +168,11 @@ def make_dataset(
             f"rows [{start}, {end}) hold no sample with lookback {lookback} and "
             f"delay {delay}: it needs more than {lookback + delay} rows"
         )
+    if drop_remainder and n < batch_size:
+        raise ValueError(
+            f"rows [{start}, {end}) hold {n} samples, fewer than one batch of "
+            f"{batch_size}: drop_remainder=True would leave no batch"
+        )
     anchors = np.arange(start + lookback, start + lookback + n, dtype="int64")
     offsets = tf.constant(np.arange(-lookback, 0, step, dtype="int64"))
     rows = tf.constant(data)
@@ -175,7 +186,8 @@ def make_dataset(
     ds = tf.data.Dataset.from_tensor_slices(anchors)
     if shuffle:
         ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size).map(windows, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    ds = ds.map(windows, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -540,27 +552,31 @@ def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
 def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, float]:
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
-    Introduced in notebook 10, reused in 11. The models are compiled as in
+    Introduced in notebook 10, reused in 11 and 13. The models are compiled as in
     `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so that
-    a change in the machine's load hits them alike. Each epoch is timed with
-    `epoch_timer` (validation included); the median is robust to the slower first
-    epoch, which also traces the model. Returns ``{name: median seconds}``.
+    a change in the machine's load hits them alike (`interleaved_epoch_times`). Each
+    epoch is timed with `epoch_timer` (validation included); the median is robust
+    to the slower first epoch, which also traces the model. Returns
+    ``{name: median seconds}``.
     """
     import keras
 
-    timers = {name: epoch_timer() for name in models}
+    from .reporting import interleaved_epoch_times
+
     for model in models.values():
         model.compile(optimizer=keras.optimizers.RMSprop(), loss="mae")
-    for epoch in range(epochs):
-        for name, model in models.items():
-            model.fit(
-                series.train,
-                steps_per_epoch=series.steps_per_epoch,
-                initial_epoch=epoch,
-                epochs=epoch + 1,
-                validation_data=series.val,
-                callbacks=[timers[name]],
-                verbose=0,
-                shuffle=False,
-            )
-    return {name: timer.median for name, timer in timers.items()}
+
+    def fit_epoch(model, epoch, timer):
+        model.fit(
+            series.train,
+            steps_per_epoch=series.steps_per_epoch,
+            initial_epoch=epoch,
+            epochs=epoch + 1,
+            validation_data=series.val,
+            callbacks=[timer],
+            verbose=0,
+            shuffle=False,
+        )
+
+    seconds = interleaved_epoch_times(models, fit_epoch, epochs)
+    return {name: float(seconds[name].median()) for name in models}

@@ -5,10 +5,11 @@ import numpy as np
 from helpers import benchmarks
 
 
-def test_pipeline_table_shows_the_input_wait_share():
+def test_pipeline_table_shows_the_extra_time_of_each_input():
     result = {
         "series": "beijing",
         "steps": 100,
+        "warmup": 10,
         "batch_size": 128,
         "timesteps": 240,
         "features": 12,
@@ -18,20 +19,25 @@ def test_pipeline_table_shows_the_input_wait_share():
         "backend": "tensorflow",
         "results": {
             "in memory": {
-                "seconds": 8.0,
-                "samples per second": 1600.0,
-                "input wait share": 0.0,
+                "seconds per step": 0.070,
+                "samples per second": 1828.6,
+                "extra time share": 0.0,
+                "round shares": [0.0, 0.0, 0.0],
             },
             "helpers.make_dataset": {
-                "seconds": 8.2,
-                "samples per second": 1561.0,
-                "input wait share": 0.0244,
+                "seconds per step": 0.0717,
+                "samples per second": 1785.2,
+                "extra time share": 0.0244,
+                "round shares": [0.01, 0.0244, 0.05],
             },
         },
+        "pipeline alone, seconds per batch": {"helpers.make_dataset": 0.0012},
     }
     table = benchmarks.pipeline_table(result)
-    assert "| helpers.make_dataset | 8.2 | 1,561 | 2.4% |" in table
-    assert table.splitlines()[0].startswith("GRU(32), 100 steps of 128 samples")
+    assert "| helpers.make_dataset | 72 | 1,785 | 2.4% | 1.0% to 5.0% |" in table
+    assert "| in memory | 70 | 1,829 | 0.0% | 0.0% to 0.0% |" in table
+    assert table.splitlines()[0].startswith("GRU(32), steps 11-100 of batches of 128")
+    assert "helpers.make_dataset 1.2 ms per batch" in table
 
 
 def backends_result(**changes):

@@ -114,3 +114,16 @@ def test_max_chars_below_maxlen_is_refused_with_the_settings_named():
     for bad in (dict(maxlen=0), dict(step=0), dict(max_chars=-5)):
         with pytest.raises(ValueError, match=next(iter(bad))):
             check_windows(1000, **{"maxlen": 60, **bad})
+
+
+def test_check_windows_keeps_the_held_out_part_apart():
+    text = "ab" * 500  # 1,000 characters: 900 to train on, 100 held out
+    assert check_windows(len(text), 60, 3, held_out=0.1) == len(
+        notebook_14_windows(text[:900], 60, 3)
+    )
+    with pytest.raises(ValueError, match=r"held_out = 0.05 keeps 50 of 1,000"):
+        check_windows(len(text), 60, 3, held_out=0.05)
+    with pytest.raises(ValueError, match="held_out must be a fraction"):
+        check_windows(len(text), 60, 3, held_out=1.0)
+    with pytest.raises(ValueError, match="keeps 120 characters, 54 of them to train"):
+        check_windows(len(text), 60, 3, max_chars=120, held_out=0.55)

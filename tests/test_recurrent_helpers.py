@@ -31,3 +31,26 @@ def test_epoch_timer_measures_each_epoch():
     model.fit(np.zeros((8, 2)), np.zeros(8), epochs=3, verbose=0, callbacks=[timer])
     assert len(timer.times) == 3 and all(t > 0 for t in timer.times)
     assert timer.median == float(np.median(timer.times))
+
+
+def test_interleaved_epoch_times_takes_turns_and_tables_each_epoch():
+    order = []
+
+    def fit_epoch(model, epoch, timer):
+        timer.on_epoch_begin(epoch)
+        order.append((model, epoch))
+        timer.on_epoch_end(epoch)
+
+    seconds = reporting.interleaved_epoch_times(
+        {"a": "model a", "b": "model b"}, fit_epoch, epochs=3
+    )
+    assert order == [
+        ("model a", 0),
+        ("model b", 0),
+        ("model a", 1),
+        ("model b", 1),
+        ("model a", 2),
+        ("model b", 2),
+    ]
+    assert list(seconds.columns) == ["a", "b"] and list(seconds.index) == [1, 2, 3]
+    assert seconds.index.name == "epoch" and (seconds >= 0).all().all()

@@ -92,6 +92,16 @@ def test_save_fig_and_plot_history(a_run):
         plotting.plot_history(history, "auc")
 
 
+def test_plot_history_wraps_a_title_longer_than_the_figure():
+    history = {"loss": [1.0, 0.5]}
+    title = "GRU with dropout and recurrent dropout: MAE (normalized)"
+    one_panel = plotting.plot_history(history, title=title)
+    assert "\n" in one_panel._suptitle.get_text()  # 4.5 inches: two lines
+    assert one_panel._suptitle.get_text().replace("\n", " ") == title
+    two_panels = plotting.plot_history({**history, "mae": [2, 1]}, "mae", title=title)
+    assert two_panels._suptitle.get_text() == title  # 9 inches: one line
+
+
 def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
     tmp_path, monkeypatch
 ):

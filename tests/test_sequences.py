@@ -80,6 +80,20 @@ def test_shuffled_dataset_holds_the_same_samples(case):
     assert sorted(got_y.tolist()) == sorted(want_y.tolist())
 
 
+def test_drop_remainder_gives_whole_batches_of_a_known_size():
+    data = np.arange(60, dtype="float32").reshape(30, 2)
+    full = sequences.make_dataset(data, 0, 5, 1, 2, 4)  # 23 samples: 5 x 4 + 3
+    whole = sequences.make_dataset(data, 0, 5, 1, 2, 4, drop_remainder=True)
+    assert whole.element_spec[0].shape.as_list() == [4, 5, 2]
+    assert full.element_spec[0].shape.as_list() == [None, 5, 2]
+    got_x, got_y, sizes = collect(whole)
+    want_x, want_y, _ = collect(full)
+    assert sizes == [4] * 5
+    np.testing.assert_array_equal(got_x, want_x[:20])  # the last 3 left out
+    with pytest.raises(ValueError, match="fewer than one batch"):
+        sequences.make_dataset(data, 0, 5, 1, 2, 64, drop_remainder=True)
+
+
 def test_make_dataset_refuses_a_split_too_short():
     data = np.zeros((20, 2), "float32")
     with pytest.raises(ValueError, match="no sample"):
