@@ -8,7 +8,7 @@ runs        run profiles, seeding, build folders (notebook 01)
 plotting    one figure style and save path, training curves (notebooks 01, 03, 09)
 generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
-classifiers a text classifier over seeds, judged at its best epoch (notebook 12)
+classifiers a text classifier over seeds, judged at its best epoch (notebook 07)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
@@ -19,6 +19,7 @@ from .classifiers import (
     classifier_seeds,
     fit_best,
     record_accuracy,
+    time_classifier_epochs,
 )
 from .data import (
     fetch,
@@ -77,6 +78,7 @@ __all__ = [
     "classifier_seeds",
     "fit_best",
     "record_accuracy",
+    "time_classifier_epochs",
     "SERIES",
     "SeriesData",
     "beijing_frame",

@@ -1,9 +1,10 @@
 """Training a text classifier over several seeds, judged at its best epoch.
 
-Introduced in notebook 12, where reading IMDB reviews forwards, backwards and
-both ways is compared over three seeds; reused in 13 and in 15 (with and without
-a mask). The model (and its compilation) stays in the notebook; this module only
-repeats the training and collects the numbers.
+Introduced in notebook 07, where `SimpleRNN`, `LSTM` and `GRU` are compared on
+IMDB over three seeds each and timed side by side; reused in 12 (reading reviews
+forwards, backwards and both ways), 13 and 15 (with and without a mask). The
+model (and its compilation) stays in the notebook; this module only repeats the
+training and collects the numbers.
 """
 
 from __future__ import annotations
@@ -129,3 +130,33 @@ def record_accuracy(name: str, values, book=None, note: str = "") -> None:
         float(values.std(ddof=1)),
         note=f"standard deviation over {len(values)} seeds",
     )
+
+
+def time_classifier_epochs(
+    models: dict, x, y, *, epochs: int, batch_size: int, validation_split=0.2
+):
+    """Seconds of every training epoch of each compiled model, trained in turn.
+
+    Introduced in notebook 07. Each model is trained one epoch at a time on
+    ``(x, y)``, the models taking turns for ``epochs`` rounds, so that a change
+    in the machine's load hits them alike (`helpers.interleaved_epoch_times`);
+    validation on the last ``validation_split`` is part of each epoch, as in
+    `fit_best`. Returns a DataFrame, one row per epoch and one column of seconds
+    per model: compare their ``median()``, since the first epoch also traces the
+    model.
+    """
+    from .reporting import interleaved_epoch_times
+
+    def fit_epoch(model, epoch, timer):
+        model.fit(
+            x,
+            y,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            initial_epoch=epoch,
+            epochs=epoch + 1,
+            callbacks=[timer],
+            verbose=0,
+        )
+
+    return interleaved_epoch_times(models, fit_epoch, epochs)
