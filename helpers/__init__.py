@@ -35,13 +35,7 @@ from .data import (
 )
 from .generation import check_windows, reweight_distribution, sample_next
 from .plotting import plot_history, plot_lstm_cell, plot_seed_histories, save_fig
-from .reporting import (
-    epoch_timer,
-    interleaved_epoch_times,
-    record,
-    recorded,
-    summary,
-)
+from .reporting import epoch_timer, record, recorded, summary
 from .runs import seed_everything, setup
 from .sequences import (
     SeriesData,
@@ -95,7 +89,6 @@ __all__ = [
     "describe_data",
     "epoch_timer",
     "fetch",
-    "interleaved_epoch_times",
     "glove_path",
     "imdb_distinct_words",
     "imdb_vocabulary",

@@ -136,13 +136,13 @@ def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
     """The seconds of every training epoch of each of ``models``, timed fairly.
 
     Introduced in notebook 07 (through `helpers.time_classifier_epochs`), and in
-    notebook 10 for forecasters (`helpers.time_epochs`). The models are trained one
-    epoch each in turn, ``epochs`` rounds, so that a change in the machine's load
-    hits them alike: ``fit_epoch(model, epoch, timer)`` must train ``model`` for
-    epoch number ``epoch`` (0-based) with the `epoch_timer` ``timer`` among its
-    callbacks. Returns a DataFrame with one row per epoch (1, 2, ...) and one
-    column of seconds per model; its ``median()`` is robust to the slower first
-    epoch, which also traces the model.
+    notebook 10 for forecasters (through `helpers.time_epochs`). The models are
+    trained one epoch each in turn, ``epochs`` rounds, so that a change in the
+    machine's load hits them alike: ``fit_epoch(model, epoch, timer)`` must train
+    ``model`` for epoch number ``epoch`` (0-based) with the `epoch_timer`
+    ``timer`` among its callbacks. Returns a DataFrame with one row per epoch
+    (1, 2, ...) and one column of seconds per model; its ``median()`` is robust
+    to the slower first epoch, which also traces the model.
     """
     import pandas as pd
 

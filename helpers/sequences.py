@@ -485,9 +485,10 @@ MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
 def mae_table(rows: dict, series: SeriesData):
     """A DataFrame of MAEs, normalized and in °C, mean ± std over the seeds.
 
-    Introduced in notebook 08, reused in 09-13. ``rows`` maps a model's name to ``(validation
-    MAEs, test MAEs, book)``: the MAEs one per seed (or a single value), in
-    normalized units; ``book`` the book's Jena result as text ("" if none).
+    Introduced in notebook 08, reused in 09-13. ``rows`` maps a model's name to
+    ``(validation MAEs, test MAEs, book)``: the MAEs one per seed (or a single
+    value), in normalized units; ``book`` the book's Jena result as text ("" if
+    none).
     A row whose validation MAEs are None (a notebook that has not run) is left
     out; test MAEs of None are shown as "—".
     """
@@ -553,11 +554,11 @@ def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, floa
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
     Introduced in notebook 10, reused in 11 and 13. The models are compiled as in
-    `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so that
-    a change in the machine's load hits them alike (`interleaved_epoch_times`). Each
-    epoch is timed with `epoch_timer` (validation included); the median is robust
-    to the slower first epoch, which also traces the model. Returns
-    ``{name: median seconds}``.
+    `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so
+    that a change in the machine's load hits them alike
+    (`helpers.reporting.interleaved_epoch_times`). Each epoch is timed with
+    `epoch_timer` (validation included); the median is robust to the slower
+    first epoch, which also traces the model. Returns ``{name: median seconds}``.
     """
     import keras
 
