@@ -26,6 +26,7 @@ from types import SimpleNamespace
 from .data import project_root
 
 PROFILES = ("full", "smoke")
+KERAS_BACKENDS = ("tensorflow", "jax", "torch")
 BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
 
@@ -74,8 +75,16 @@ class Settings(SimpleNamespace):
         return "\n".join(f"{k:<{width}} = {v!r}" for k, v in vars(self).items())
 
 
-def settings_for(notebook: str, profile: str = "full") -> Settings:
-    """The settings of ``notebook`` in ``profile`` (full values, smoke overrides)."""
+def settings_for(
+    notebook: str, profile: str = "full", backend: str | None = None
+) -> Settings:
+    """The settings of ``notebook`` in ``profile`` on ``backend``.
+
+    The ``full`` values, updated by the profile's overrides, then by those of the
+    profile's sub-table named after the Keras backend, if any (``[<notebook>.
+    smoke.torch]``: a smaller smoke run where one backend is much slower). The
+    backend defaults to the one ``KERAS_BACKEND`` names (`keras_backend`).
+    """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
     table = load_profiles().get(notebook)
@@ -83,13 +92,24 @@ def settings_for(notebook: str, profile: str = "full") -> Settings:
         raise KeyError(f"helpers/profiles.toml has no table [{notebook}.full]")
     values = dict(table.get("full", {}))
     if profile != "full":
-        unknown = set(table.get(profile, {})) - set(values)
-        if unknown:
-            raise KeyError(
-                f"[{notebook}.{profile}] overrides {sorted(unknown)}, "
-                f"which [{notebook}.full] does not define"
-            )
-        values.update(table.get(profile, {}))
+        overrides = dict(table.get(profile, {}))
+        per_backend = {
+            name: overrides.pop(name)
+            for name in KERAS_BACKENDS
+            if isinstance(overrides.get(name), dict)
+        }
+        layers = [(f"{notebook}.{profile}", overrides)]
+        own = per_backend.get(backend or keras_backend())
+        if own is not None:
+            layers.append((f"{notebook}.{profile}.{backend or keras_backend()}", own))
+        for name, layer in layers:
+            unknown = set(layer) - set(values)
+            if unknown:
+                raise KeyError(
+                    f"[{name}] overrides {sorted(unknown)}, "
+                    f"which [{notebook}.full] does not define"
+                )
+            values.update(layer)
     return Settings(**values)
 
 
@@ -201,7 +221,9 @@ def setup(
     # yet; a setup cell imports Keras first, so the kernel is what keeps the
     # notebooks clean.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    settings = settings_for(notebook, profile)
+    import keras
+
+    settings = settings_for(notebook, profile, keras.backend.backend())
     changed = []
     for key, value in overrides.items():
         if value is None:
@@ -216,8 +238,6 @@ def setup(
         setattr(settings, key, value)
     check_settings(settings)
     seed_everything(seed)
-    import keras
-
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 

@@ -14,8 +14,9 @@ def test_every_notebook_has_full_and_smoke_settings():
     for path in notebook_paths():
         assert path.stem in profiles, f"helpers/profiles.toml lacks [{path.stem}.full]"
         full = runs.settings_for(path.stem, "full")
-        smoke = runs.settings_for(path.stem, "smoke")
-        assert vars(full).keys() == vars(smoke).keys()
+        for backend in runs.KERAS_BACKENDS:  # a backend's sub-table included
+            smoke = runs.settings_for(path.stem, "smoke", backend)
+            assert vars(full).keys() == vars(smoke).keys()
 
 
 def test_smoke_overrides_only_known_settings(monkeypatch):
@@ -40,6 +41,24 @@ def test_settings_merge_and_unknown_profile(monkeypatch):
         runs.settings_for("x", "fast")
     with pytest.raises(KeyError, match="profiles.toml"):
         runs.settings_for("nope")
+
+
+def test_a_backend_sub_table_overrides_the_profile_on_that_backend(monkeypatch):
+    profiles = {
+        "x": {
+            "full": {"epochs": 10, "units": 32},
+            "smoke": {"epochs": 2, "torch": {"units": 8}},
+        }
+    }
+    monkeypatch.setattr(runs, "load_profiles", lambda: profiles)
+    assert vars(runs.settings_for("x", "smoke", "torch")) == {"epochs": 2, "units": 8}
+    assert vars(runs.settings_for("x", "smoke", "jax")) == {"epochs": 2, "units": 32}
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    assert runs.settings_for("x", "smoke").units == 8
+    assert runs.settings_for("x", "full").units == 32  # full runs are the book's
+    profiles["x"]["smoke"]["torch"] = {"unit": 8}
+    with pytest.raises(KeyError, match=r"x\.smoke\.torch.*unit"):
+        runs.settings_for("x", "smoke", "torch")
 
 
 def test_seed_everything_makes_keras_repeatable():
