@@ -3,8 +3,6 @@
 import re
 import tomllib
 
-import pytest
-
 from helpers.data import project_root
 
 ROOT = project_root()
@@ -35,12 +33,6 @@ def test_ci_runs_the_readme_test_command_first():
     assert ci_make_lines()[0] == "make test"
 
 
-# strict: when `make test-backends` has passed once and joins .ci/run, remove the
-# marker (and the README's sentence that it is not part of CI yet).
-@pytest.mark.xfail(
-    reason="make test-backends has not yet run to the end: not in CI (issue #16)",
-    strict=True,
-)
 def test_ci_then_checks_every_backend():
     lines = ci_make_lines()
     assert len(lines) > 1 and lines[1].startswith("make test-backends")
