@@ -98,10 +98,10 @@ def settings_for(
             for name in KERAS_BACKENDS
             if isinstance(overrides.get(name), dict)
         }
+        backend = backend or keras_backend()
         layers = [(f"{notebook}.{profile}", overrides)]
-        own = per_backend.get(backend or keras_backend())
-        if own is not None:
-            layers.append((f"{notebook}.{profile}.{backend or keras_backend()}", own))
+        if backend in per_backend:
+            layers.append((f"{notebook}.{profile}.{backend}", per_backend[backend]))
         for name, layer in layers:
             unknown = set(layer) - set(values)
             if unknown:
