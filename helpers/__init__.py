@@ -5,7 +5,7 @@ text        IMDB reviews as integer sequences (notebook 03)
 series      the time series of the forecasting lessons, validated (notebook 08)
 sequences   time-series windowing, a series prepared for training (notebook 08)
 runs        run profiles, seeding, build folders (notebook 01)
-plotting    one figure style and save path, training curves (notebooks 01, 03, 09)
+plotting    one figure style and save path, training curves (notebooks 01, 03, 07, 09)
 generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
 classifiers a text classifier over seeds, judged at its best epoch (notebook 07)
@@ -34,7 +34,13 @@ from .data import (
     provenance,
 )
 from .generation import check_windows, reweight_distribution, sample_next
-from .plotting import plot_history, plot_lstm_cell, plot_seed_histories, save_fig
+from .plotting import (
+    plot_history,
+    plot_lstm_cell,
+    plot_seed_accuracies,
+    plot_seed_histories,
+    save_fig,
+)
 from .reporting import epoch_timer, record, recorded, summary
 from .runs import seed_everything, setup
 from .sequences import (
@@ -104,6 +110,7 @@ __all__ = [
     "open_text",
     "plot_history",
     "plot_lstm_cell",
+    "plot_seed_accuracies",
     "plot_seed_histories",
     "provenance",
     "record",

@@ -162,6 +162,34 @@ def plot_lstm_cell():
     return fig
 
 
+def plot_seed_accuracies(logs: dict, title: str):
+    """Validation accuracy per epoch of classifiers trained with several seeds.
+
+    Introduced in notebook 07, reused in 15. ``logs`` maps a model's name to the
+    per-seed logs that `helpers.classifier_seeds` returns; each model gets one
+    colour and one line per seed. Returns ``(fig, ax)``: add lines (a chance
+    level) and call ``ax.legend()`` again before `save_fig`.
+    """
+    fig, ax = plt.subplots()
+    for k, (name, seed_logs) in enumerate(logs.items()):
+        for i, log in enumerate(seed_logs.values()):
+            ax.plot(
+                range(1, len(log["val_accuracy"]) + 1),
+                log["val_accuracy"],
+                "o-",
+                ms=3,
+                color=f"C{k}",
+                alpha=0.8,
+                label=f"{name} ({len(seed_logs)} seeds)" if i == 0 else None,
+            )
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation accuracy")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig, ax
+
+
 def plot_seed_histories(histories: dict, title: str, baseline: float | None = None):
     """Training and validation MAE of one model trained with several seeds.
 

@@ -306,3 +306,17 @@ def test_runs_on_another_backend_write_beside_tensorflow_s(tmp_path, monkeypatch
         run.figure_dir == tmp_path / "backend-torch" / "smoke" / "figures" / "99_test"
     )
     assert run.results_file.parent == tmp_path / "backend-torch" / "smoke" / "results"
+
+
+def test_plot_seed_accuracies_draws_a_line_per_seed_and_a_colour_per_model():
+    logs = {
+        "LSTM": {42: {"val_accuracy": [0.6, 0.8]}, 43: {"val_accuracy": [0.7]}},
+        "GRU": {42: {"val_accuracy": [0.5, 0.6, 0.9]}, 43: {"val_accuracy": [0.5]}},
+    }
+    fig, ax = plotting.plot_seed_accuracies(logs, "four runs")
+    assert [len(line.get_xdata()) for line in ax.lines] == [2, 1, 3, 1]
+    colors = [line.get_color() for line in ax.lines]
+    assert colors[0] == colors[1] != colors[2] == colors[3]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["LSTM (2 seeds)", "GRU (2 seeds)"]
+    plotting.plt.close(fig)
