@@ -32,6 +32,13 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The course kernel sets it too, however Jupyter is started (helpers/notebooks.py).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
+# Notebooks executed at once by `make test` and `make test-backends` (pytest-xdist;
+# each notebook stays in one worker, its cells in order). 2 suits CI's 2 cores;
+# JOBS=1 runs them one after another.
+JOBS ?= 2
+NBVAL := --nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
+	$(if $(filter-out 1,$(JOBS)),-n $(JOBS) --dist loadscope)
+
 # The other Keras backends of `make test-backends` (README, "Backends").
 BACKENDS ?= jax torch
 # On Linux, PyPI's torch is the CUDA build (about 3 GB): the CPU build comes from
@@ -67,10 +74,12 @@ unit: $(VENV)/.installed
 
 # TensorFlow, whatever KERAS_BACKEND says: the figure baselines are TensorFlow's.
 test: export KERAS_BACKEND = tensorflow
+# The unit tests and the notebooks (JOBS at a time), then the figures that the
+# notebooks saved.
 test: lint $(KERNEL_JSON)
 	$(PY) -m helpers.notebooks prepare-tests $(NB)
-	$(PY) -m pytest tests build/nbval --nbval-lax --nbval-kernel-name=$(KERNEL) \
-		--nbval-cell-timeout=900 --figures --notebooks="$(NB)"
+	$(PY) -m pytest tests build/nbval $(NBVAL)
+	$(PY) -m pytest tests/test_figures.py --figures --notebooks="$(NB)"
 
 # JAX and PyTorch (the extras jax and torch, CPU builds) in .venv, once.
 $(VENV)/.backends-installed: $(VENV)/.installed pyproject.toml
@@ -87,8 +96,8 @@ test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
 		dir=build/backend-$$backend; [ "$$backend" != tensorflow ] || dir=build; \
 		echo "== KERAS_BACKEND=$$backend: the notebooks in the smoke profile ($$dir/)"; \
 		KERAS_BACKEND=$$backend $(PY) -m helpers.notebooks prepare-tests $(NB) \
-		&& KERAS_BACKEND=$$backend $(PY) -m pytest tests/test_figures.py $$dir/nbval \
-			--nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
+		&& KERAS_BACKEND=$$backend $(PY) -m pytest $$dir/nbval $(NBVAL) \
+		&& KERAS_BACKEND=$$backend $(PY) -m pytest tests/test_figures.py \
 			--figures --notebooks="$(NB)" \
 		|| { status=1; echo "== KERAS_BACKEND=$$backend FAILED"; }; \
 	done; exit $$status

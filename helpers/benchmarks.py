@@ -15,8 +15,10 @@ repeated (the median is kept), in steady state (the first steps and the end of
 - the same batches from a generator that does not tell the graph their size
   (as a dataset with a partial last batch does not);
 - ``helpers.make_dataset``: the course's pipeline (one vectorized gather per
-  batch, prefetched in tf.data's threads), as the lessons use it;
-- the same with ``drop_remainder=True``: whole batches of a known size;
+  batch, prefetched in tf.data's threads), batched pass by pass and repeated,
+  so that each pass ends with a partial batch (the lessons' first runs);
+- the same with ``repeat=True``: repeated, then batched, so that every batch is
+  whole and of a size the graph knows (``whole_batches``, the lessons' stream);
 - ``timeseries_dataset_from_array``: Keras' function, a gather per window.
 
 The extra time of a way is its time over ``in memory`` in the same round, as a
@@ -90,8 +92,6 @@ def pipeline(
     import keras
     import tensorflow as tf
 
-    from .sequences import make_dataset
-
     weather = _series(series)
     n_train = weather.windows("train")
     timesteps = weather.input_shape[0]
@@ -105,19 +105,9 @@ def pipeline(
         seed=1,
         end_index=n_train + (timesteps - 1) * weather.step,
     ).repeat()
-    whole_batches = make_dataset(
-        weather.data,
-        weather.target,
-        weather.lookback,
-        weather.step,
-        weather.delay,
-        weather.batch_size,
-        end=weather.train_end,
-        shuffle=True,
-        seed=1,
-        drop_remainder=True,
-    ).repeat()
-    batches = list(weather.train.take(steps))
+    passes = weather.dataset("train", shuffle=True, seed=1).repeat()
+    whole_batches = weather.dataset("train", shuffle=True, seed=1, repeat=True)
+    batches = list(passes.take(steps))
     x_held = np.stack([np.asarray(x) for x, _ in batches])
     y_held = np.stack([np.asarray(y) for _, y in batches])
     in_memory = tf.data.Dataset.from_tensor_slices((x_held, y_held)).repeat()
@@ -138,8 +128,8 @@ def pipeline(
     feeds = {
         "in memory": in_memory,
         "in memory, batch size unknown to the graph": in_memory_unknown,
-        "helpers.make_dataset": weather.train,
-        "helpers.make_dataset, drop_remainder=True": whole_batches,
+        "helpers.make_dataset, batched per pass": passes,
+        "helpers.make_dataset, repeat=True": whole_batches,
         "timeseries_dataset_from_array": keras_train,
     }
 
@@ -195,7 +185,7 @@ def pipeline(
         }
     # The input pipelines alone, without training: milliseconds per batch.
     alone = {}
-    for name in ("helpers.make_dataset", "timeseries_dataset_from_array"):
+    for name in ("helpers.make_dataset, repeat=True", "timeseries_dataset_from_array"):
         iterator = iter(feeds[name])
         next(iterator)
         start = time.perf_counter()
@@ -261,11 +251,13 @@ BACKENDS = {
 
 BATCH_SIZE = 128
 
-#: The synthetic data. ``full``: the lessons' shapes, 5,120 samples (40 whole
+#: The synthetic data. ``full``: the lessons' shapes, 2,560 samples (20 whole
 #: batches of 128: a last, smaller batch would make JAX compile a second time
-#: inside the timed epoch). ``small``: a quick check that the command runs.
+#: inside the timed epoch; 20, not the lessons' hundreds, so that PyTorch's
+#: Python loop over the time steps times every lesson in minutes). ``small``: a
+#: quick check that the command runs.
 SIZES = {
-    "full": {"samples": 5120, "maxlen": 500, "timesteps": 240, "chars": 60},
+    "full": {"samples": 2560, "maxlen": 500, "timesteps": 240, "chars": 60},
     "small": {"samples": 256, "maxlen": 60, "timesteps": 24, "chars": 20},
 }
 VOCABULARY = 10_000  # the IMDB lessons' max_features

@@ -285,6 +285,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _commit_results(results: Path, committed: Path) -> None:
+    """Keep a full run's recorded results beside the notebook it replaced
+    (``notebooks/results/``, `runs.COMMITTED_RESULTS_DIR`), without the paths of
+    this machine's data files; none if it recorded nothing."""
+    if not results.exists():
+        committed.unlink(missing_ok=True)
+        return
+    entries = json.loads(results.read_text(encoding="utf-8"))
+    for entry in entries:
+        for source in entry.get("data", []):
+            source.pop("path", None)
+    committed.parent.mkdir(parents=True, exist_ok=True)
+    committed.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+
+
 def run(profile: str = "full", names=()) -> list[Outcome]:
     """Execute the notebooks (``names`` selects some); one `Outcome` each.
 
@@ -295,7 +310,8 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
     the run goes on with the other notebooks. A notebook's recorded results
     (``build/<profile>/results/<name>.json``) are those of its last good run
     only: an earlier run's are set aside while it runs, dropped when it
-    succeeds and put back when it fails.
+    succeeds and put back when it fails. A full run that succeeds also copies
+    them beside the committed notebook, to ``notebooks/results/<name>.json``.
     """
     import papermill
 
@@ -365,6 +381,8 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
             _move_into_place(running, out)
             failed.unlink(missing_ok=True)  # an older failure of this notebook
             earlier.unlink(missing_ok=True)
+            if profile == "full":  # its results go with the committed notebook
+                _commit_results(results, path.parent / "results" / f"{label}.json")
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
             timings_file.parent.mkdir(parents=True, exist_ok=True)

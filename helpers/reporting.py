@@ -74,17 +74,49 @@ def results(notebook: str | None = None, profile: str | None = None) -> list[dic
     return json.loads(path.read_text()) if path.exists() else []
 
 
+def committed_results(notebook: str) -> list[dict]:
+    """The records of the committed full run of ``notebook`` on this backend.
+
+    Read from ``notebooks/results/<notebook>.json`` (`runs.COMMITTED_RESULTS_DIR`),
+    which the runner writes beside the committed notebook; empty when there is
+    none, or when that run was made on another Keras backend.
+    """
+    path = runs.COMMITTED_RESULTS_DIR / f"{notebook}.json"
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"{path} is not valid JSON ({err}): restore the committed file with "
+            f"`git restore {path.relative_to(path.parents[2])}`, or re-run the "
+            "notebook with `make notebooks NB=...`"
+        ) from None
+    backend = runs.keras_backend()
+    return [e for e in entries if e.get("backend", "tensorflow") == backend]
+
+
 def recorded(notebook: str, name: str, series: str | None = None):
     """The per-seed values of a number recorded by an earlier notebook, or None.
 
     Introduced in notebook 09, which compares its GRU with notebook 08's dense
-    model. Reads the results of ``notebook`` in the current profile; with
+    model. Reads the results of ``notebook`` in the current profile: this
+    machine's last run of it, or, in the full profile when this machine has
+    none, the committed run's (`committed_results`), so that a lesson can be
+    compared with the lessons before it without running them first. With
     ``series``, only a result of a run on that series (its note says which)
-    counts. Returns a NumPy array (one value when no seeds were kept).
+    counts. A run with overrides reads the earlier notebook's run with the same
+    ones (09 run with ``series="jena"`` reads ``08_...-jena``; `runs.Run.label`).
+    Returns a NumPy array (one value when no seeds were kept).
     """
     import numpy as np
 
-    entry = next((e for e in results(notebook) if e["name"] == name), None)
+    run = runs.current()
+    label = f"{notebook}-{run.variant}" if run.variant else notebook
+    entries = results(label)
+    if not entries and run.profile == "full":
+        entries = committed_results(label)
+    entry = next((e for e in entries if e["name"] == name), None)
     if entry is None or (series and not entry.get("note", "").startswith(series)):
         return None
     return np.asarray(entry.get("values") or [entry["value"]], dtype="float64")

@@ -29,6 +29,11 @@ PROFILES = ("full", "smoke")
 KERAS_BACKENDS = ("tensorflow", "jax", "torch")
 BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
+#: The recorded results of the committed notebooks, kept in git beside them: the
+#: runner copies a notebook's results here when its full run replaces the
+#: committed notebook (`helpers.notebooks.run`), and `helpers.recorded` reads
+#: them when this machine holds no full run of that notebook.
+COMMITTED_RESULTS_DIR = project_root() / "notebooks" / "results"
 
 
 def keras_backend() -> str:

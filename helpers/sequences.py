@@ -132,7 +132,7 @@ def make_dataset(
     end: int | None = None,
     shuffle: bool = False,
     seed: int | None = None,
-    drop_remainder: bool = False,
+    repeat: bool = False,
 ):
     """Batches of ``(samples, targets)`` from ``data`` with the book's windowing.
 
@@ -148,11 +148,14 @@ def make_dataset(
     + offsets]``, computed in tf.data's background threads while the model
     trains (measured in notebook 08 and by ``python -m helpers.benchmarks``).
 
-    ``drop_remainder=True`` leaves out a pass's last, partial batch, so that every
-    batch has ``batch_size`` samples and the model's graph knows its batch size:
-    on a CPU, TensorFlow then trains a GRU in about 30% less time (measured by
-    ``python -m helpers.benchmarks pipeline``). The lessons' committed runs were
-    made without it; it becomes their default with their next full runs.
+    ``repeat=True`` makes an endless training stream: pass follows pass (each
+    shuffled anew) and the stream is cut into batches after the repeat, so that
+    every batch holds ``batch_size`` samples, none is left out, and a batch may
+    span the end of one pass and the start of the next. Batched before the
+    repeat, each pass would end with a partial batch, the model's graph would be
+    built for batches of unknown size, and on a CPU TensorFlow trains a GRU about
+    30% slower that way (measured by ``python -m helpers.benchmarks pipeline``;
+    explained in notebook 08). Take ``steps_per_epoch`` batches per epoch.
     """
     import tensorflow as tf
 
@@ -168,11 +171,6 @@ def make_dataset(
             f"rows [{start}, {end}) hold no sample with lookback {lookback} and "
             f"delay {delay}: it needs more than {lookback + delay} rows"
         )
-    if drop_remainder and n < batch_size:
-        raise ValueError(
-            f"rows [{start}, {end}) hold {n} samples, fewer than one batch of "
-            f"{batch_size}: drop_remainder=True would leave no batch"
-        )
     anchors = np.arange(start + lookback, start + lookback + n, dtype="int64")
     offsets = tf.constant(np.arange(-lookback, 0, step, dtype="int64"))
     rows = tf.constant(data)
@@ -186,7 +184,9 @@ def make_dataset(
     ds = tf.data.Dataset.from_tensor_slices(anchors)
     if shuffle:
         ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if repeat:
+        ds = ds.repeat()
+    ds = ds.batch(batch_size, drop_remainder=repeat)  # endless: no sample dropped
     ds = ds.map(windows, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
@@ -200,6 +200,10 @@ class SeriesData:
     forecast column. ``lookback``, ``step`` and ``delay`` are in rows of this
     series. ``train``, ``val`` and ``test`` are `make_dataset` datasets
     (``train`` shuffled with ``seed`` and repeated: pass ``steps_per_epoch``).
+    ``whole_batches`` (the profile's setting): the training stream is batched
+    after it repeats, so every batch is whole (`make_dataset`, ``repeat=True``);
+    otherwise each pass is batched, then repeated, and ends with a partial batch,
+    as in the runs committed before notebook 08 measured what that costs.
     """
 
     frame: object
@@ -218,6 +222,7 @@ class SeriesData:
     notes: list[str] = field(default_factory=list)
     seed: int = 42
     name: str = "jena"
+    whole_batches: bool = False
 
     @property
     def spec(self):
@@ -247,7 +252,13 @@ class SeriesData:
     def windows(self, name: str) -> int:
         return count_windows(*self.split(name), self.lookback, self.delay)
 
-    def dataset(self, name: str, shuffle: bool = False, seed: int | None = None):
+    def dataset(
+        self,
+        name: str,
+        shuffle: bool = False,
+        seed: int | None = None,
+        repeat: bool = False,
+    ):
         start, end = self.split(name)
         return make_dataset(
             self.data,
@@ -260,11 +271,18 @@ class SeriesData:
             end=end,
             shuffle=shuffle,
             seed=self.seed if seed is None else seed,
+            repeat=repeat,
         )
+
+    def training_stream(self, seed: int | None = None):
+        """The endless, shuffled training batches (``seed``: the series')."""
+        if self.whole_batches:
+            return self.dataset("train", shuffle=True, seed=seed, repeat=True)
+        return self.dataset("train", shuffle=True, seed=seed).repeat()
 
     @property
     def train(self):
-        return self.dataset("train", shuffle=True).repeat()
+        return self.training_stream()
 
     @property
     def val(self):
@@ -327,8 +345,9 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
 
     Introduced in notebook 08, which does each step by hand first. Reads
     ``series`` (default ``"jena"``), ``rows``, ``columns``, the lookback, step
-    and delay (`settings_in_rows`), ``batch_size`` and ``steps_per_epoch`` from
-    ``settings`` (``helpers/profiles.toml``); the ``series`` argument overrides
+    and delay (`settings_in_rows`), ``batch_size``, ``steps_per_epoch`` and
+    ``whole_batches`` (`SeriesData`; default false) from ``settings``
+    (``helpers/profiles.toml``); the ``series`` argument overrides
     the setting. An epoch is at most one pass over the training split. Where
     the data present cannot hold the lookback or the steps per epoch, it uses
     less and says so in ``notes`` (printed by ``str()``).
@@ -367,6 +386,12 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         steps = per_pass
     else:
         notes.append(f"steps per epoch: {steps} batches of {settings.batch_size}")
+    whole_batches = bool(getattr(settings, "whole_batches", False))
+    if whole_batches:
+        notes.append(
+            "training stream: shuffled, repeated, then batched: every batch holds "
+            f"{settings.batch_size} samples"
+        )
     return SeriesData(
         frame=df,
         data=(raw - mean) / std,
@@ -384,6 +409,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         notes=notes,
         seed=seed,
         name=name,
+        whole_batches=whole_batches,
     )
 
 
@@ -422,7 +448,7 @@ def train_forecaster(
         monitor="val_loss", patience=epochs, restore_best_weights=True
     )
     history = model.fit(
-        series.dataset("train", shuffle=True, seed=seed).repeat(),
+        series.training_stream(seed),
         steps_per_epoch=series.steps_per_epoch,
         epochs=epochs,
         validation_data=series.val,

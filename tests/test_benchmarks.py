@@ -143,12 +143,12 @@ def test_every_lesson_has_synthetic_data_of_its_shape():
         assert len(x) == len(y) == benchmarks.SIZES["small"]["samples"]
         assert benchmarks.data_label(kind, "small").startswith("256 ")
     x, _ = benchmarks.synthetic_data("imdb", "full")
-    assert x.shape == (5120, 500) and x.dtype == np.int32
+    assert x.shape == (2560, 500) and x.dtype == np.int32
     assert len(x) % benchmarks.BATCH_SIZE == 0  # no smaller last batch to compile
     post, _ = benchmarks.synthetic_data("imdb-post", "small")
     assert (post[:, 0] > 0).all() and (x[:, -1] > 0).all()  # padding after, before
     series, _ = benchmarks.synthetic_data("series", "full")
-    assert series.shape == (5120, 240, 12) and series.dtype == np.float32
+    assert series.shape == (2560, 240, 12) and series.dtype == np.float32
 
 
 def test_every_lesson_model_runs_on_its_small_data():

@@ -216,6 +216,18 @@ def test_make_lab_installs_jupyterlab_once(dry_make):
     assert "pip install --quiet -e '.[notebook]'" in dry_make("lab")
 
 
+def test_make_test_runs_two_notebooks_at_once_then_checks_figures(dry_make):
+    for target in ("test", "test-backends"):
+        lines = dry_make(target, "NB=01 05").splitlines()
+        notebooks = [i for i, line in enumerate(lines) if "nbval " in line]
+        figures = [i for i, line in enumerate(lines) if "--figures" in line]
+        assert notebooks and figures and notebooks[0] < figures[0], target
+        assert "-n 2 --dist loadscope" in lines[notebooks[0]]  # a notebook per worker
+        assert "--nbval" not in lines[figures[0]]  # after every notebook has run
+    one_by_one = dry_make("test", "JOBS=1")
+    assert "--nbval-lax" in one_by_one and "-n " not in one_by_one
+
+
 def test_make_installs_the_kernel_and_tests_run_on_it(dry_make):
     assert "helpers.notebooks kernel --user" in dry_make("kernel")
     test = dry_make("test")

@@ -113,6 +113,39 @@ def test_results_are_those_of_the_last_good_run_only(course, tmp_path):
     assert not list(results.glob("*.earlier.json"))
 
 
+def test_a_full_run_keeps_its_results_beside_the_committed_notebook(
+    course, tmp_path, monkeypatch
+):
+    results = tmp_path / "build" / "full" / "results"
+    committed = course / "results"
+    committed.mkdir()
+    (committed / "02_broken.json").write_text("[committed 02]")
+    (committed / "03_third.json").write_text("[stale 03]")
+
+    def execute(input_path, output_path, parameters=None, **kwargs):
+        name = os.path.basename(input_path).removesuffix(".ipynb")
+        if name != "03_third":  # 03 records nothing this time
+            results.mkdir(parents=True, exist_ok=True)
+            data = [{"file": "x.csv", "path": "/home/me/x.csv", "official": True}]
+            (results / f"{name}.json").write_text(
+                json.dumps([{"name": f"fresh {name}", "data": data}])
+            )
+        return fake_execute_notebook(input_path, output_path, parameters, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    notebooks.run("full")
+    fresh = [{"name": "fresh 01_first", "data": [{"file": "x.csv", "official": True}]}]
+    assert json.loads((committed / "01_first.json").read_text()) == fresh  # no path
+    assert (committed / "02_broken.json").read_text() == "[committed 02]"  # failed
+    assert not (committed / "03_third.json").exists()  # its run recorded nothing
+    notebooks.run("smoke", ["01"])  # a smoke run never touches them
+    assert sorted(p.name for p in committed.iterdir()) == [
+        "01_first.json",
+        "02_broken.json",
+    ]
+    assert json.loads((committed / "01_first.json").read_text()) == fresh
+
+
 def test_notebooks_run_in_the_course_kernel_with_quiet_tensorflow(course, monkeypatch):
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # a bare shell
     calls = []

@@ -74,3 +74,31 @@ def test_committed_table_matches_the_committed_notebooks():
         f"out of date: {[p.name for p in stale]}; run "
         "`python -m helpers.reproduction --write` and commit the result"
     )
+
+
+def test_committed_results_are_those_the_committed_notebooks_print():
+    """notebooks/results/ holds what the committed full runs recorded, and
+    `helpers.recorded` compares later lessons with it: it must not drift."""
+    from helpers import reporting, runs
+
+    files = sorted(runs.COMMITTED_RESULTS_DIR.glob("*.json"))
+    assert files, f"no recorded results in {runs.COMMITTED_RESULTS_DIR}"
+    committed = {p.stem: p for p in reproduction.NOTEBOOK_DIR.glob("[0-9]*.ipynb")}
+    for path in files:
+        assert path.stem in committed, (
+            f"{path.name}: no committed notebook of that name"
+        )
+        printed = reproduction.parse_notebook(committed[path.stem]).rows
+        printed = {row.name: row for row in printed}
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        assert sorted(e["name"] for e in entries) == sorted(printed), path.name
+        for entry in entries:
+            row = printed[entry["name"]]
+            assert (reporting._fmt(entry["value"]), entry["profile"]) == (
+                row.value,
+                "full",
+            ), f"{path.name}: {entry['name']}"
+            values = entry.get("values")
+            if values:  # the per-seed values that the printed mean summarizes
+                mean = sum(values) / len(values)
+                assert float(row.value) == pytest.approx(mean, rel=1e-3), entry["name"]

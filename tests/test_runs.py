@@ -257,6 +257,53 @@ def test_recorded_reads_the_per_seed_values_of_an_earlier_notebook(a_run):
     assert reporting.recorded("42_never_ran", "gru_mae") is None
 
 
+def test_recorded_reads_the_run_with_the_same_overrides(a_run, monkeypatch):
+    """09 run with series="jena" compares with 08 run with series="jena"."""
+    jena_08 = runs.Run("08_x", "smoke", runs.Settings(), 42, variant="jena")
+    monkeypatch.setattr(runs, "_CURRENT", jena_08)
+    reporting.record("dense_mae", 0.3, note="jena series")
+    monkeypatch.setattr(
+        runs, "_CURRENT", runs.Run("08_x", "smoke", runs.Settings(), 42)
+    )
+    reporting.record("dense_mae", 0.2, note="beijing series")
+    assert reporting.recorded("08_x", "dense_mae", "beijing").tolist() == [0.2]
+    jena_09 = runs.Run("09_x", "smoke", runs.Settings(), 42, variant="jena")
+    monkeypatch.setattr(runs, "_CURRENT", jena_09)
+    assert reporting.recorded("08_x", "dense_mae", "jena").tolist() == [0.3]
+
+
+def test_recorded_falls_back_to_the_committed_full_run(a_run, monkeypatch):
+    committed = a_run / "committed"
+    committed.mkdir()
+    monkeypatch.setattr(runs, "COMMITTED_RESULTS_DIR", committed)
+    entry = {"name": "gru_mae", "value": 0.2, "values": [0.2, 0.3], "note": "beijing"}
+    (committed / "09_x.json").write_text(
+        json.dumps([{**entry, "backend": "tensorflow"}, {**entry, "name": "other"}])
+    )
+    (committed / "10_jax.json").write_text(json.dumps([{**entry, "backend": "jax"}]))
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    # a smoke run never compares with the committed (full) runs
+    assert reporting.recorded("09_x", "gru_mae") is None
+    monkeypatch.setattr(
+        runs, "_CURRENT", runs.Run("99_test", "full", runs.Settings(), 42)
+    )
+    np.testing.assert_allclose(
+        reporting.recorded("09_x", "gru_mae", "beijing"), [0.2, 0.3]
+    )
+    assert reporting.recorded("09_x", "gru_mae", "jena") is None
+    assert reporting.recorded("10_jax", "gru_mae") is None  # another backend's run
+    # this machine's own full run of the notebook comes first
+    reporting.record("gru_mae", 0.5, note="beijing")
+    monkeypatch.setattr(runs, "_CURRENT", runs.Run("09_x", "full", runs.Settings(), 42))
+    reporting.record("gru_mae", 0.7, note="beijing")
+    assert reporting.recorded("09_x", "gru_mae").tolist() == [0.7]
+    (committed / "11_torn.json").write_text('[{"name": ')
+    with pytest.raises(
+        ValueError, match=r"11_torn.json is not valid JSON.*git restore"
+    ):
+        reporting.recorded("11_torn", "gru_mae")
+
+
 def test_setup_refuses_character_windows_that_cannot_fit(tmp_path, monkeypatch):
     """Issue #14: max_chars below maxlen failed with a bare NumPy error."""
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))

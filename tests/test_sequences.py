@@ -80,18 +80,30 @@ def test_shuffled_dataset_holds_the_same_samples(case):
     assert sorted(got_y.tolist()) == sorted(want_y.tolist())
 
 
-def test_drop_remainder_gives_whole_batches_of_a_known_size():
+def test_repeat_batches_the_endless_stream_into_whole_batches():
     data = np.arange(60, dtype="float32").reshape(30, 2)
-    full = sequences.make_dataset(data, 0, 5, 1, 2, 4)  # 23 samples: 5 x 4 + 3
-    whole = sequences.make_dataset(data, 0, 5, 1, 2, 4, drop_remainder=True)
-    assert whole.element_spec[0].shape.as_list() == [4, 5, 2]
-    assert full.element_spec[0].shape.as_list() == [None, 5, 2]
-    got_x, got_y, sizes = collect(whole)
-    want_x, want_y, _ = collect(full)
-    assert sizes == [4] * 5
-    np.testing.assert_array_equal(got_x, want_x[:20])  # the last 3 left out
-    with pytest.raises(ValueError, match="fewer than one batch"):
-        sequences.make_dataset(data, 0, 5, 1, 2, 64, drop_remainder=True)
+    passes = sequences.make_dataset(data, 0, 5, 1, 2, 4)  # 23 samples: 5 x 4 + 3
+    stream = sequences.make_dataset(data, 0, 5, 1, 2, 4, repeat=True)
+    assert passes.element_spec[0].shape.as_list() == [None, 5, 2]
+    assert stream.element_spec[0].shape.as_list() == [4, 5, 2]  # the graph knows it
+    got_x, got_y, sizes = collect(stream.take(23))  # 92 samples: 4 passes exactly
+    want_x, want_y, _ = collect(passes)
+    assert sizes == [4] * 23
+    np.testing.assert_array_equal(got_x, np.concatenate([want_x] * 4))  # none left out
+    np.testing.assert_array_equal(got_y, np.concatenate([want_y] * 4))
+
+
+def test_shuffled_stream_draws_every_sample_once_per_pass():
+    data = np.arange(60, dtype="float32").reshape(30, 2)
+    stream = sequences.make_dataset(
+        data, 0, 5, 1, 2, 4, shuffle=True, seed=3, repeat=True
+    )
+    _, got_y, _ = collect(stream.take(23))
+    _, want_y, _ = collect(sequences.make_dataset(data, 0, 5, 1, 2, 4))
+    passes = got_y.reshape(4, 23)
+    for one_pass in passes:
+        assert sorted(one_pass.tolist()) == sorted(want_y.tolist())
+    assert not np.array_equal(passes[0], passes[1])  # each pass shuffled anew
 
 
 def test_make_dataset_refuses_a_split_too_short():
@@ -165,6 +177,18 @@ def test_prepare_jena_keeps_the_books_settings_on_the_official_size(monkeypatch)
     np.testing.assert_allclose(jena.data[:200_000].mean(0), 0, atol=1e-3)
 
 
+def test_whole_batches_setting_makes_the_training_stream_whole(monkeypatch):
+    from helpers import series
+
+    monkeypatch.setattr(series, "load_series", lambda name: fake_jena(5_000, False))
+    settings = jena_settings(rows=4_000, columns=3, whole_batches=True)
+    jena = sequences.prepare_series(settings)
+    assert jena.whole_batches and "every batch holds 128 samples" in str(jena)
+    assert jena.train.element_spec[0].shape.as_list() == [128, *jena.input_shape]
+    old = sequences.prepare_series(jena_settings(rows=4_000, columns=3))
+    assert old.train.element_spec[0].shape.as_list() == [None, *old.input_shape]
+
+
 def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
     from helpers import series
 
@@ -174,6 +198,7 @@ def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
     assert jena.n_rows == 4_000 and jena.columns == ["p (mbar)", "T (degC)", "rh (%)"]
     assert jena.lookback == 432 and "lookback REDUCED to 3 days" in text
     assert jena.steps_per_epoch == 11 and "steps per epoch: 11 batches" in text
+    assert not jena.whole_batches and "training stream" not in text
     assert "one pass over the 1,326 training samples" in text
     assert "NOT the complete official record" in text and "3 of 4 columns" in text
     assert jena.windows("val") == 951 - 432 - 144
