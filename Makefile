@@ -39,6 +39,11 @@ JOBS ?= 2
 NBVAL := --nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
 	$(if $(filter-out 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
+# With two notebooks at once, one OpenMP thread per kernel: PyTorch's threads spin
+# while they wait, and two kernels with a thread per core each made its check
+# 3.5 times slower on 2 cores (README, "Tests").
+BACKEND_ENV := $(if $(filter-out 1,$(JOBS)),OMP_NUM_THREADS=1)
+
 # The other Keras backends of `make test-backends` (README, "Backends").
 BACKENDS ?= jax torch
 # On Linux, PyPI's torch is the CUDA build (about 3 GB): the CPU build comes from
@@ -96,7 +101,7 @@ test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
 		dir=build/backend-$$backend; [ "$$backend" != tensorflow ] || dir=build; \
 		echo "== KERAS_BACKEND=$$backend: the notebooks in the smoke profile ($$dir/)"; \
 		KERAS_BACKEND=$$backend $(PY) -m helpers.notebooks prepare-tests $(NB) \
-		&& KERAS_BACKEND=$$backend $(PY) -m pytest $$dir/nbval $(NBVAL) \
+		&& KERAS_BACKEND=$$backend $(BACKEND_ENV) $(PY) -m pytest $$dir/nbval $(NBVAL) \
 		&& KERAS_BACKEND=$$backend $(PY) -m pytest tests/test_figures.py \
 			--figures --notebooks="$(NB)" \
 		|| { status=1; echo "== KERAS_BACKEND=$$backend FAILED"; }; \

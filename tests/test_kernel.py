@@ -226,6 +226,9 @@ def test_make_test_runs_two_notebooks_at_once_then_checks_figures(dry_make):
         assert "--nbval" not in lines[figures[0]]  # after every notebook has run
     one_by_one = dry_make("test", "JOBS=1")
     assert "--nbval-lax" in one_by_one and "-n " not in one_by_one
+    # two kernels at once: one OpenMP thread each (PyTorch's spin and oversubscribe)
+    assert "OMP_NUM_THREADS=1" in dry_make("test-backends", "NB=01")
+    assert "OMP_NUM_THREADS" not in dry_make("test-backends", "NB=01", "JOBS=1")
 
 
 def test_make_installs_the_kernel_and_tests_run_on_it(dry_make):
