@@ -12,6 +12,7 @@ import json
 import math
 import platform
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from . import data, runs
@@ -112,7 +113,7 @@ def recorded(notebook: str, name: str, series: str | None = None):
     import numpy as np
 
     run = runs.current()
-    label = f"{notebook}-{run.variant}" if run.variant else notebook
+    label = replace(run, notebook=notebook).label  # with this run's overrides
     entries = results(label)
     if not entries and run.profile == "full":
         entries = committed_results(label)
