@@ -102,6 +102,8 @@ class Dataset:
     license: str
     target: str  # the file or folder that loaders read
     forms: tuple[Form, ...]  # accepted forms, preferred first
+    title: str = ""  # the dataset and its version, as a lesson names it
+    role: str = ""  # how it relates to the book's data, for `data_line`
 
     @property
     def download(self) -> Form | None:
@@ -140,9 +142,17 @@ def _glove(dim: int) -> Dataset:
         if dim in _GLOVE_SHA256
         else f"md5:{_GLOVE_MD5[dim]}"
     )
+    role = (
+        "the book's vectors"
+        if dim == 100
+        else "a stand-in for the book's 100-d vectors of the same release, smaller "
+        "and quicker to load"
+    )
     return Dataset(
         name=f"glove.6B.{dim}d",
         description=f"GloVe 6B word vectors, {dim} dimensions, 400,000 words",
+        title=f"GloVe 6B (Pennington et al., 2014), {dim}-d vectors of 400,000 words",
+        role=role,
         homepage="https://nlp.stanford.edu/projects/glove/",
         license="ODC Public Domain Dedication and License (PDDL)",
         target=name,
@@ -165,6 +175,8 @@ REGISTRY: dict[str, Dataset] = {
     for d in [
         Dataset(
             name="imdb",
+            title="IMDB Large Movie Review Dataset v1.0 (Maas et al., 2011)",
+            role="the book's data",
             description="Large Movie Review Dataset v1.0 (Maas et al., 2011): "
             "25,000 training and 25,000 test reviews, labelled pos/neg",
             homepage="https://ai.stanford.edu/~amaas/data/sentiment/",
@@ -187,6 +199,9 @@ REGISTRY: dict[str, Dataset] = {
         ),
         Dataset(
             name="jena_climate",
+            title="Jena climate record 2009-2016 (Max Planck Institute for "
+            "Biogeochemistry)",
+            role="the book's data",
             description="Jena climate records 2009-2016 (Max Planck Institute for "
             "Biogeochemistry): 420,551 rows every 10 minutes, 14 measurements",
             homepage="https://www.bgc-jena.mpg.de/wetter/",
@@ -211,6 +226,9 @@ REGISTRY: dict[str, Dataset] = {
         ),
         Dataset(
             name="beijing_pm25",
+            title="Beijing PM2.5 Data, UCI 381 (Liang et al., 2015), hourly 2010-2014",
+            role="a stand-in for the book's Jena record: a complete, openly licensed "
+            "(CC BY 4.0) hourly record with the same 24-hour temperature task",
             description="Beijing PM2.5 Data (Liang et al., 2015; UCI 381): hourly "
             "weather and PM2.5 at the US Embassy in Beijing, 2010-2014, 43,824 rows",
             homepage="https://archive.ics.uci.edu/dataset/381/beijing+pm2+5+data",
@@ -229,6 +247,8 @@ REGISTRY: dict[str, Dataset] = {
         *[_glove(dim) for dim in (50, 100, 200, 300)],
         Dataset(
             name="nietzsche",
+            title="Nietzsche's writings in English (600,893 characters)",
+            role="the book's data",
             description="Nietzsche's writings in English (600,893 characters), "
             "the corpus of the book's text-generation example",
             homepage="https://s3.amazonaws.com/text-datasets/nietzsche.txt",
@@ -245,6 +265,8 @@ REGISTRY: dict[str, Dataset] = {
         ),
         Dataset(
             name="shakespeare",
+            title="Tiny Shakespeare (Karpathy, 2015; 1,115,394 characters)",
+            role="not in the book",
             description="Tiny Shakespeare (1,115,394 characters)",
             homepage="https://github.com/karpathy/char-rnn",
             license="public domain",
@@ -471,6 +493,22 @@ _PROVENANCE: dict[str, dict] = {}
 def provenance() -> list[dict]:
     """The dataset files used so far in this process: where from, how verified."""
     return list(_PROVENANCE.values())
+
+
+def data_line(entry: dict) -> str:
+    """One standard line for a dataset a run used (an entry of `provenance`).
+
+    The dataset and its version, then whether it is the book's data or a
+    stand-in; a file that is not the official one says what it lacks.
+    """
+    ds = REGISTRY.get(entry["dataset"])
+    title = (ds.title or ds.description) if ds else entry["dataset"]
+    line = f"Data: {title}"
+    if not entry.get("official", True):
+        line += f"; not the official file: {entry.get('note') or 'a partial copy'}"
+    elif ds and ds.role:
+        line += f"; {ds.role}"
+    return line + "."
 
 
 def provenance_of(name: str) -> dict:

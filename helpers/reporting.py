@@ -19,13 +19,25 @@ from . import data, runs
 
 
 def record(
-    name: str, value, *, book=None, unit: str = "", note: str = "", values=None
+    name: str,
+    value,
+    *,
+    book=None,
+    book_text: str | None = None,
+    unit: str = "",
+    note: str = "",
+    values=None,
+    echo: bool = True,
 ) -> None:
     """Record a headline number of the current run and print it.
 
-    ``book`` is the number the book reports for the same experiment, if any.
+    The book's result for the same experiment, where it gives one, comes from its
+    companion notebook in two forms, printed apart: ``book_text``, what its text
+    states, as it states it (``"~76%"``), and ``book``, the number its stored
+    output shows (``0.7594``).
     ``values`` keeps the numbers ``value`` summarizes (one per seed), unprinted.
-    Recording a name again replaces its earlier value.
+    ``echo=False`` records without printing, for a number the lesson has just
+    printed in its own words. Recording a name again replaces its earlier value.
     """
     import keras
 
@@ -38,6 +50,7 @@ def record(
         "value": value,
         "unit": unit,
         "book": book,
+        "book_text": book_text,
         "note": note,
         "values": None if values is None else [float(v) for v in values],
         "notebook": run.notebook,
@@ -53,7 +66,8 @@ def record(
     entries = json.loads(path.read_text()) if path.exists() else []
     entries = [e for e in entries if e["name"] != name] + [entry]
     path.write_text(json.dumps(entries, indent=2) + "\n")
-    print(_line(entry))
+    if echo:
+        print(_line(entry))
 
 
 def _fmt(value) -> str:
@@ -62,9 +76,12 @@ def _fmt(value) -> str:
 
 def _line(entry: dict) -> str:
     text = f"{entry['name']}: {_fmt(entry['value'])}{entry['unit'] and ' ' + entry['unit']}"
+    book = []
+    if entry.get("book_text"):
+        book.append(f"text {entry['book_text']}")
     if entry["book"] is not None:
-        text += f"  (book: {_fmt(entry['book'])})"
-    return text + f"  [profile {entry['profile']}]"
+        book.append(f"output {_fmt(entry['book'])}")
+    return text + (f"  (book's notebook: {', '.join(book)})" if book else "")
 
 
 def results(notebook: str | None = None, profile: str | None = None) -> list[dict]:
@@ -124,18 +141,17 @@ def recorded(notebook: str, name: str, series: str | None = None):
 
 
 def summary() -> str:
-    """The current run's records and the data they came from, as printable text."""
-    entries = results()
-    lines = [_line(e) for e in entries]
-    sources = {}
-    for e in entries:
+    """The data this run used: one standard line per dataset (`data.data_line`).
+
+    The numbers themselves were printed when they were recorded; this names
+    the datasets they came from, and whether each is the book's data or a
+    stand-in for it.
+    """
+    sources = {d["dataset"]: d for d in data.provenance()}
+    for e in results():
         for d in e["data"]:
-            sources[d["dataset"]] = d
-    for d in sources.values():
-        kind = "official" if d["official"] else "NOT the official file"
-        note = f"; {d['note']}" if d.get("note") else ""
-        lines.append(f"data: {d['file']} from the {d['source']} ({kind}{note})")
-    return "\n".join(lines)
+            sources.setdefault(d["dataset"], d)
+    return "\n".join(data.data_line(d) for d in sources.values())
 
 
 def epoch_timer():

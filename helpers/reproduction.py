@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import project_root
+from .reporting import _fmt
 
 ROOT = project_root()
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -149,10 +150,45 @@ def parse_notebook(path: Path) -> NotebookResults:
     return parse_lines(Path(path).stem, lines)
 
 
+def parse_results(path: Path) -> NotebookResults:
+    """The records of a committed results file (``notebooks/results/<nb>.json``).
+
+    The runner writes it beside the notebook at every full run: the values and
+    the data files as recorded, with nothing to parse.
+    """
+    entries = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows: dict[str, Row] = {}
+    data: dict[str, dict] = {}
+    for e in entries:
+        if e.get("backend", "tensorflow") != "tensorflow":
+            continue
+        book = e.get("book")
+        rows[e["name"]] = Row(
+            Path(path).stem,
+            e["name"],
+            _fmt(e["value"]),
+            e.get("unit", ""),
+            None if book is None else _fmt(book),
+            e.get("profile", "full"),
+        )
+        for d in e.get("data", []):
+            data[d["file"]] = {
+                "file": d["file"],
+                "label": classify(d["file"], d.get("official", True)),
+            }
+    return NotebookResults(Path(path).stem, list(rows.values()), list(data.values()))
+
+
 def collect(notebook_dir: Path = NOTEBOOK_DIR) -> list[NotebookResults]:
-    return [
-        parse_notebook(p) for p in sorted(Path(notebook_dir).glob("[0-9][0-9]_*.ipynb"))
-    ]
+    """Every notebook's records: from its committed results file where it has
+    one (`parse_results`), else from its printed outputs (`parse_notebook`)."""
+    out = []
+    for p in sorted(Path(notebook_dir).glob("[0-9][0-9]_*.ipynb")):
+        results_file = Path(notebook_dir) / "results" / f"{p.stem}.json"
+        out.append(
+            parse_results(results_file) if results_file.exists() else parse_notebook(p)
+        )
+    return out
 
 
 def _cell(text: str) -> str:

@@ -178,8 +178,8 @@ class Run:
         import keras
 
         head = (
-            f"{self.label} | profile {self.profile} | seed {self.seed} | "
-            f"Keras {keras.__version__}, backend {keras.backend.backend()}"
+            f"Keras {keras.__version__}, backend {keras.backend.backend()}, "
+            f"seed {self.seed}"
         )
         return f"{head}\n{self.settings!r}"
 

@@ -375,6 +375,28 @@ def test_jena_offline_slice_format(isolated_data, monkeypatch):
     df = data.load_jena_climate()
     assert df.shape == (2, 11) and df.attrs["official"] is False
     assert "PARTIAL" in data.provenance()[0]["note"]
+    line = data.data_line(data.provenance()[0])
+    assert line.startswith("Data: Jena climate record 2009-2016")
+    assert "not the official file: PARTIAL" in line and "book's data" not in line
+
+
+def test_data_lines_name_the_dataset_and_its_relation_to_the_book():
+    line = data.data_line({"dataset": "imdb", "official": True})
+    assert line == (
+        "Data: IMDB Large Movie Review Dataset v1.0 (Maas et al., 2011); "
+        "the book's data."
+    )
+    assert "stand-in for the book's Jena" in data.data_line(
+        {"dataset": "beijing_pm25", "official": True}
+    )
+    assert "stand-in for the book's 100-d" in data.data_line(
+        {"dataset": "glove.6B.50d", "official": True}
+    )
+    assert "the book's vectors" in data.data_line(
+        {"dataset": "glove.6B.100d", "official": True}
+    )
+    for ds in data.REGISTRY.values():  # every dataset has its line
+        assert ds.title and ds.role, ds.name
 
 
 def test_jena_from_the_official_zip(isolated_data, monkeypatch):

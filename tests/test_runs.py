@@ -87,12 +87,19 @@ def test_record_writes_results_with_provenance(a_run, capsys):
     reporting.record("val_acc", np.float32(0.75), book=0.759)
     reporting.record("val_acc", 0.8, book=0.759)  # replaces
     reporting.record("epochs", 3)
-    assert "val_acc: 0.8  (book: 0.759)  [profile smoke]" in capsys.readouterr().out
+    reporting.record("best", 0.76, book=0.7594, book_text="~76%")
+    reporting.record("quiet", 1.5, echo=False)
+    out = capsys.readouterr().out
+    assert "quiet" not in out
+    assert "val_acc: 0.8  (book's notebook: output 0.759)\n" in out
+    assert "best: 0.76  (book's notebook: text ~76%, output 0.7594)\n" in out
+    assert "profile" not in out  # a lesson's printout carries no run markers
     entries = json.loads((a_run / "smoke" / "results" / "99_test.json").read_text())
-    assert [e["name"] for e in entries] == ["val_acc", "epochs"]
+    assert [e["name"] for e in entries] == ["val_acc", "epochs", "best", "quiet"]
+    assert entries[2]["book_text"] == "~76%" and entries[2]["book"] == 0.7594
     assert entries[0]["value"] == 0.8 and entries[0]["profile"] == "smoke"
     assert isinstance(entries[0]["data"], list) and "keras" in entries[0]
-    assert "val_acc: 0.8" in reporting.summary()
+    assert "val_acc" not in reporting.summary()  # printed once, when recorded
 
 
 def test_record_refuses_nan(a_run):
@@ -210,7 +217,7 @@ def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
     assert jena.settings.series == "jena" and jena.label == f"{nb}-jena"
     assert jena.figure_dir == tmp_path / "smoke" / "figures" / f"{nb}-jena"
     assert jena.results_file.name == f"{nb}-jena.json"
-    assert f"{nb}-jena | profile smoke" in repr(jena)
+    assert repr(jena).startswith("Keras ") and "profile" not in repr(jena)
     with pytest.raises(KeyError, match="'serie' is not a setting of"):
         runs.setup(nb, "smoke", serie="jena")
 
