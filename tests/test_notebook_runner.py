@@ -12,7 +12,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import notebooks
+from coursetools import notebooks
 
 NETWORK_CHAIN = (
     "ConnectionError(MaxRetryError(\"HTTPSConnectionPool(host='ai.stanford.edu', "

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers import reproduction
+from coursetools import reproduction
 
 
 def test_record_lines_are_parsed():
@@ -66,13 +66,13 @@ def test_readme_block_is_replaced_and_required():
 def test_committed_table_matches_the_committed_notebooks():
     """docs/reproduction.md and README's table are what the notebooks give.
 
-    After re-running a notebook, run `python -m helpers.reproduction --write`
+    After re-running a notebook, run `python -m coursetools.reproduction --write`
     (or `make reproduction`) and commit the two files with the notebook.
     """
     stale = reproduction.stale()
     assert not stale, (
         f"out of date: {[p.name for p in stale]}; run "
-        "`python -m helpers.reproduction --write` and commit the result"
+        "`python -m coursetools.reproduction --write` and commit the result"
     )
 
 

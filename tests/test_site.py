@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import site
+from coursetools import site
 from helpers.runs import build_dir
 
 pytestmark = pytest.mark.browser

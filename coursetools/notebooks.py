@@ -1,10 +1,10 @@
 """Execute the course notebooks, and prepare them for the tests.
 
-    python -m helpers.notebooks run [--profile full|smoke] [NAME ...]
-    python -m helpers.notebooks prepare-tests [NAME ...]
-    python -m helpers.notebooks baselines [NAME ...]
-    python -m helpers.notebooks student [NAME ...]
-    python -m helpers.notebooks kernel [--user | --prefix DIR]
+    python -m coursetools.notebooks run [--profile full|smoke] [NAME ...]
+    python -m coursetools.notebooks prepare-tests [NAME ...]
+    python -m coursetools.notebooks baselines [NAME ...]
+    python -m coursetools.notebooks student [NAME ...]
+    python -m coursetools.notebooks kernel [--user | --prefix DIR]
 
 NAME is a notebook number (``1`` or ``01``: notebook 01 only) or a whole name
 (``01_one_hot_encoding``); a name that matches no notebook is refused.
@@ -50,8 +50,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import project_root
-from .runs import PROFILES, build_dir
+from helpers.data import project_root
+from helpers.runs import PROFILES, build_dir
 
 NOTEBOOK_DIR = project_root() / "notebooks"
 BASELINE_DIR = project_root() / "tests" / "baselines"
@@ -225,7 +225,7 @@ class Outcome:
 
 
 def _dataset_error_names() -> set[str]:
-    from . import data
+    from helpers import data
 
     names, todo = set(), [data.DatasetError]
     while todo:
@@ -627,7 +627,7 @@ def student_edition(names=()) -> list[Path]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.notebooks",
+        prog="python -m coursetools.notebooks",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,7 +1,7 @@
 """The course site and the class slides, built from the committed notebooks.
 
-    python -m helpers.site site      # build/site/: Sphinx + myst-nb, Furo theme
-    python -m helpers.site slides    # build/slides/: one reveal.js deck a notebook
+    python -m coursetools.site site      # build/site/: Sphinx + myst-nb, Furo theme
+    python -m coursetools.site slides    # build/slides/: one reveal.js deck a notebook
 
 Nothing is executed: the pages and slides show the committed full-run outputs.
 Nothing is loaded from a CDN either: MathJax and reveal.js come from the npm
@@ -32,8 +32,8 @@ import sys
 import time
 from pathlib import Path
 
-from .data import project_root
-from .runs import build_dir
+from helpers.data import project_root
+from helpers.runs import build_dir
 
 ROOT = project_root()
 SITE_DIR = ROOT / "site"  # conf.py, templates, package.json
@@ -317,7 +317,7 @@ def build_slides(out: Path | None = None) -> Path:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.site")
+    parser = argparse.ArgumentParser(prog="python -m coursetools.site")
     parser.add_argument("what", choices=["site", "slides"])
     args = parser.parse_args(argv)
     if args.what == "site":
