@@ -10,6 +10,8 @@
 #                                         PyTorch (installed into .venv once)
 #   make lab [LAB_ARGS="--no-browser --port 8890"]   JupyterLab on notebooks/
 #   make kernel                           the kernel, for a Jupyter outside .venv
+#   make reproduce NB=08                  re-run notebooks at full size into build/
+#                                         and compare them with the committed runs
 
 PYTHON ?= python3
 VENV   := .venv
@@ -41,17 +43,17 @@ NBVAL := --nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
 
 # With two notebooks at once, one OpenMP thread per kernel: PyTorch's threads spin
 # while they wait, and two kernels with a thread per core each made its check
-# 3.5 times slower on 2 cores (README, "Tests").
+# 3.5 times slower on 2 cores (docs/tests.md, "CI").
 BACKEND_ENV := $(if $(filter-out 1,$(JOBS)),OMP_NUM_THREADS=1)
 
-# The other Keras backends of `make test-backends` (README, "Backends").
+# The other Keras backends of `make test-backends` (docs/backends.md).
 BACKENDS ?= jax torch
 # On Linux, PyPI's torch is the CUDA build (about 3 GB): the CPU build comes from
 # PyTorch's own index. TORCH_INDEX= (empty) installs from the configured indexes
 # alone (CI, whose machines hold the CPU wheel and reach no other index).
 TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu)
 
-.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction
+.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction reproduce
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -128,17 +130,24 @@ benchmark-backends: $(VENV)/.backends-installed
 	$(PY) -m coursetools.benchmarks backends $(BENCHMARK_ARGS)
 
 # The static site of the committed notebooks (build/site/) and the class slides
-# (build/slides/): nothing executed, nothing loaded from a CDN (see README).
+# (build/slides/): nothing executed, nothing loaded from a CDN (docs/site.md).
 site: $(VENV)/.installed
 	$(PY) -m coursetools.site site
 
 slides: $(VENV)/.installed
 	$(PY) -m coursetools.site slides
 
-# Regenerate the reproduction table (docs/reproduction.md and README's block)
+# Regenerate the reproduction table (docs/reproduction.md)
 # from the committed notebooks' recorded numbers.
 reproduction: $(VENV)/.installed
 	$(PY) -m coursetools.reproduction --write
+
+# Re-run NB's notebooks in the full profile into build/reproduce/ (never over the
+# committed notebooks or notebooks/results/), print every recorded number beside
+# the committed one with its tolerance, and write build/reproduce/report.html
+# with the figures of both runs side by side (docs/reproduce.md).
+reproduce: $(VENV)/.installed $(KERNEL_JSON)
+	$(PY) -m coursetools.reproduce $(NB)
 
 # JupyterLab, installed once (again when pyproject.toml changes).
 $(VENV)/.lab-installed: $(VENV)/.installed pyproject.toml

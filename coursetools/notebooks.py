@@ -300,7 +300,7 @@ def _commit_results(results: Path, committed: Path) -> None:
     committed.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
 
 
-def run(profile: str = "full", names=()) -> list[Outcome]:
+def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outcome]:
     """Execute the notebooks (``names`` selects some); one `Outcome` each.
 
     Papermill writes to ``build/<profile>/running/<name>.ipynb``. Only a notebook
@@ -312,6 +312,11 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
     only: an earlier run's are set aside while it runs, dropped when it
     succeeds and put back when it fails. A full run that succeeds also copies
     them beside the committed notebook, to ``notebooks/results/<name>.json``.
+
+    ``into`` (a folder) takes the executed notebooks instead, whatever the
+    profile, and then nothing is copied beside the committed notebooks: the
+    committed notebooks and ``notebooks/results/`` stay as they are (`make
+    reproduce`, `coursetools.reproduce`).
     """
     import papermill
 
@@ -337,7 +342,10 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
         ]
     for path, label, extra in jobs:
         name = f"{label}.ipynb"
-        out = path if profile == "full" else root / "notebooks" / name
+        if into is not None:
+            out = Path(into) / name
+        else:
+            out = path if profile == "full" else root / "notebooks" / name
         running = root / "running" / name
         failed = root / "failed" / name
         running.parent.mkdir(parents=True, exist_ok=True)
@@ -381,7 +389,7 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
             _move_into_place(running, out)
             failed.unlink(missing_ok=True)  # an older failure of this notebook
             earlier.unlink(missing_ok=True)
-            if profile == "full":  # its results go with the committed notebook
+            if profile == "full" and into is None:  # with the committed notebook
                 _commit_results(results, path.parent / "results" / f"{label}.json")
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
