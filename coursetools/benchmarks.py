@@ -24,7 +24,7 @@ repeated (the median is kept), in steady state (the first steps and the end of
 The extra time of a way is its time over ``in memory`` in the same round, as a
 share of its time; the median over the rounds is reported, with their range.
 The pipelines are also timed alone, without training. Results go to ``build/benchmarks/pipeline.json`` and are printed
-as a Markdown table for the README.
+as a Markdown table for docs/pipeline.md.
 
 ``backends`` times one training epoch of each lesson's main model (`LESSONS`)
 on every installed Keras backend (TensorFlow, JAX, PyTorch), on synthetic data

@@ -41,7 +41,7 @@ def keras_backend() -> str:
 
     Read without importing Keras. A backend chosen only in
     ``~/.keras/keras.json`` is not seen: the course picks backends with the
-    variable (README, "Backends").
+    variable (docs/backends.md).
     """
     return os.environ.get("KERAS_BACKEND", "").strip().lower() or "tensorflow"
 

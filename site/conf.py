@@ -2,7 +2,7 @@
 
 The sources are staged by coursetools/site.py into build/site-src/: the README as
 the index page, the committed notebooks (rendered with their outputs, never
-executed), datasets/README.md and the reproduction table. Nothing is loaded from
+executed), the pages of docs/ and datasets/README.md. Nothing is loaded from
 a CDN: MathJax is vendored from npm (site/package.json) into _static/mathjax/.
 """
 
