@@ -369,8 +369,9 @@ def html_page(reports: list[Report]) -> str:
                 css = {True: "agree", False: "differ"}.get(row.agree, "")
                 if row.committed is not None and row.fresh is None:
                     css = "differ"
+                unit = (row.committed or row.fresh or {}).get("unit", "")
                 parts.append(
-                    f"<tr><td><code>{e(row.name)}</code></td>"
+                    f"<tr><td><code>{e(row.name)}</code>{e(_unit(unit))}</td>"
                     f'<td class="num">{e(_shown(row.committed))}</td>'
                     f'<td class="num">{e(_shown(row.fresh))}</td>'
                     f'<td class="num">{e(_difference(row) if row.committed and row.fresh else "")}</td>'
