@@ -10,6 +10,8 @@
 #                                         PyTorch (installed into .venv once)
 #   make lab [LAB_ARGS="--no-browser --port 8890"]   JupyterLab on notebooks/
 #   make kernel                           the kernel, for a Jupyter outside .venv
+#   make reproduce NB=08                  re-run notebooks at full size into build/
+#                                         and compare them with the committed runs
 
 PYTHON ?= python3
 VENV   := .venv
@@ -29,7 +31,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # with op determinism on (helpers.setup), every tf.data pipeline that model.fit
 # builds logs a harmless C++ "error" (NodeDef mentions attribute
 # use_unbounded_threadpool ...) that level 2 lets through. Python errors still show.
-# The course kernel sets it too, however Jupyter is started (helpers/notebooks.py).
+# The course kernel sets it too, however Jupyter is started (coursetools/notebooks.py).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 # Notebooks executed at once by `make test` and `make test-backends` (pytest-xdist;
@@ -41,17 +43,17 @@ NBVAL := --nbval-lax --nbval-kernel-name=$(KERNEL) --nbval-cell-timeout=900 \
 
 # With two notebooks at once, one OpenMP thread per kernel: PyTorch's threads spin
 # while they wait, and two kernels with a thread per core each made its check
-# 3.5 times slower on 2 cores (README, "Tests").
+# 3.5 times slower on 2 cores (docs/tests.md, "CI").
 BACKEND_ENV := $(if $(filter-out 1,$(JOBS)),OMP_NUM_THREADS=1)
 
-# The other Keras backends of `make test-backends` (README, "Backends").
+# The other Keras backends of `make test-backends` (docs/backends.md).
 BACKENDS ?= jax torch
 # On Linux, PyPI's torch is the CUDA build (about 3 GB): the CPU build comes from
 # PyTorch's own index. TORCH_INDEX= (empty) installs from the configured indexes
 # alone (CI, whose machines hold the CPU wheel and reach no other index).
 TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu)
 
-.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction
+.PHONY: benchmarks benchmark-backends notebooks smoke test test-backends lint unit baselines student lab kernel clean site slides reproduction reproduce
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,18 +63,18 @@ $(VENV)/.installed: pyproject.toml
 
 # The kernel "Keras text & sequences" in .venv, where every Jupyter started from
 # .venv finds it (the runner installs it too when it is missing).
-$(KERNEL_JSON): $(VENV)/.installed helpers/notebooks.py
-	$(PY) -m helpers.notebooks kernel
+$(KERNEL_JSON): $(VENV)/.installed coursetools/notebooks.py
+	$(PY) -m coursetools.notebooks kernel
 
 notebooks: $(VENV)/.installed $(KERNEL_JSON)
-	$(PY) -m helpers.notebooks run --profile $(PROFILE) $(NB)
+	$(PY) -m coursetools.notebooks run --profile $(PROFILE) $(NB)
 
 smoke:
 	$(MAKE) notebooks PROFILE=smoke
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check helpers tests notebooks site
-	$(PY) -m ruff format --check helpers tests notebooks site
+	$(PY) -m ruff check helpers coursetools tests notebooks site
+	$(PY) -m ruff format --check helpers coursetools tests notebooks site
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests
@@ -82,7 +84,7 @@ test: export KERAS_BACKEND = tensorflow
 # The unit tests and the notebooks (JOBS at a time), then the figures that the
 # notebooks saved.
 test: lint $(KERNEL_JSON)
-	$(PY) -m helpers.notebooks prepare-tests $(NB)
+	$(PY) -m coursetools.notebooks prepare-tests $(NB)
 	$(PY) -m pytest tests build/nbval $(NBVAL)
 	$(PY) -m pytest tests/test_figures.py --figures --notebooks="$(NB)"
 
@@ -100,7 +102,7 @@ test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
 	@status=0; for backend in $(BACKENDS); do \
 		dir=build/backend-$$backend; [ "$$backend" != tensorflow ] || dir=build; \
 		echo "== KERAS_BACKEND=$$backend: the notebooks in the smoke profile ($$dir/)"; \
-		KERAS_BACKEND=$$backend $(PY) -m helpers.notebooks prepare-tests $(NB) \
+		KERAS_BACKEND=$$backend $(PY) -m coursetools.notebooks prepare-tests $(NB) \
 		&& KERAS_BACKEND=$$backend $(BACKEND_ENV) $(PY) -m pytest $$dir/nbval $(NBVAL) \
 		&& KERAS_BACKEND=$$backend $(PY) -m pytest tests/test_figures.py \
 			--figures --notebooks="$(NB)" \
@@ -112,33 +114,40 @@ test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
 baselines: export KERAS_BACKEND = tensorflow
 baselines: $(VENV)/.installed
 	$(MAKE) smoke
-	$(PY) -m helpers.notebooks baselines $(NB)
+	$(PY) -m coursetools.notebooks baselines $(NB)
 
 # The student edition: every notebook without outputs and solutions, in build/student/.
 student: $(VENV)/.installed
-	$(PY) -m helpers.notebooks student $(NB)
+	$(PY) -m coursetools.notebooks student $(NB)
 
 # Measured speeds (not tests): written to build/benchmarks/, printed as tables.
 benchmarks: $(VENV)/.installed
-	$(PY) -m helpers.benchmarks pipeline
+	$(PY) -m coursetools.benchmarks pipeline
 
 # Seconds per training epoch of each lesson's main model on TensorFlow, JAX and
 # PyTorch (installed as for test-backends), interleaved: build/benchmarks/backends.md.
 benchmark-backends: $(VENV)/.backends-installed
-	$(PY) -m helpers.benchmarks backends $(BENCHMARK_ARGS)
+	$(PY) -m coursetools.benchmarks backends $(BENCHMARK_ARGS)
 
 # The static site of the committed notebooks (build/site/) and the class slides
-# (build/slides/): nothing executed, nothing loaded from a CDN (see README).
+# (build/slides/): nothing executed, nothing loaded from a CDN (docs/site.md).
 site: $(VENV)/.installed
-	$(PY) -m helpers.site site
+	$(PY) -m coursetools.site site
 
 slides: $(VENV)/.installed
-	$(PY) -m helpers.site slides
+	$(PY) -m coursetools.site slides
 
-# Regenerate the reproduction table (docs/reproduction.md and README's block)
+# Regenerate the reproduction table (docs/reproduction.md)
 # from the committed notebooks' recorded numbers.
 reproduction: $(VENV)/.installed
-	$(PY) -m helpers.reproduction --write
+	$(PY) -m coursetools.reproduction --write
+
+# Re-run NB's notebooks in the full profile into build/reproduce/ (never over the
+# committed notebooks or notebooks/results/), print every recorded number beside
+# the committed one with its tolerance, and write build/reproduce/report.html
+# with the figures of both runs side by side (docs/reproduce.md).
+reproduce: $(VENV)/.installed $(KERNEL_JSON)
+	$(PY) -m coursetools.reproduce $(NB)
 
 # JupyterLab, installed once (again when pyproject.toml changes).
 $(VENV)/.lab-installed: $(VENV)/.installed pyproject.toml
@@ -150,7 +159,7 @@ lab: $(VENV)/.lab-installed $(KERNEL_JSON)
 
 # The kernel in the user's Jupyter folder, for a Jupyter installed elsewhere.
 kernel: $(VENV)/.installed
-	$(PY) -m helpers.notebooks kernel --user
+	$(PY) -m coursetools.notebooks kernel --user
 
 clean:
 	rm -rf build

@@ -5,13 +5,16 @@ text        IMDB reviews as integer sequences (notebook 03)
 series      the time series of the forecasting lessons, validated (notebook 08)
 sequences   time-series windowing, a series prepared for training (notebook 08)
 runs        run profiles, seeding, build folders (notebook 01)
-plotting    one figure style and save path, training curves (notebooks 01, 03, 07, 09)
+style       the figure style that `setup` applies (notebook 01)
+plotting    the figures' save path, training curves (notebooks 01, 03, 07, 09)
 generation  temperature sampling for text generation (notebook 14)
 reporting   headline numbers with their provenance (notebook 01)
 classifiers a text classifier over seeds, judged at its best epoch (notebook 07)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
+The names below are those the lessons call (tests/test_helpers_api.py checks
+it); the course's tooling, which no lesson calls, is the package `coursetools`.
 """
 
 from .classifiers import (
@@ -25,15 +28,12 @@ from .data import (
     fetch,
     glove_path,
     load_beijing_pm25,
-    load_glove,
     load_imdb_reviews,
     load_imdb_vocabulary,
-    load_jena_climate,
     load_text,
     open_text,
-    provenance,
 )
-from .generation import check_windows, reweight_distribution, sample_next
+from .generation import check_windows, sample_next
 from .plotting import (
     plot_history,
     plot_lstm_cell,
@@ -44,7 +44,6 @@ from .plotting import (
 from .reporting import epoch_timer, record, recorded, summary
 from .runs import seed_everything, setup
 from .sequences import (
-    SeriesData,
     common_sense_mae,
     count_windows,
     describe_data,
@@ -64,7 +63,6 @@ from .text import (
     decode,
     imdb_distinct_words,
     imdb_vocabulary,
-    imdb_word_counts,
     load_imdb_padded,
     load_imdb_sequences,
     standardize,
@@ -80,7 +78,6 @@ __all__ = [
     "record_accuracy",
     "time_classifier_epochs",
     "SERIES",
-    "SeriesData",
     "beijing_frame",
     "load_beijing_pm25",
     "load_series",
@@ -98,13 +95,10 @@ __all__ = [
     "glove_path",
     "imdb_distinct_words",
     "imdb_vocabulary",
-    "imdb_word_counts",
-    "load_glove",
     "load_imdb_padded",
     "load_imdb_reviews",
     "load_imdb_sequences",
     "load_imdb_vocabulary",
-    "load_jena_climate",
     "load_text",
     "make_dataset",
     "open_text",
@@ -112,13 +106,11 @@ __all__ = [
     "plot_lstm_cell",
     "plot_seed_accuracies",
     "plot_seed_histories",
-    "provenance",
     "record",
     "recorded",
     "mae_table",
     "record_mae",
     "resolve_lookback",
-    "reweight_distribution",
     "sample_next",
     "save_fig",
     "seed_everything",

@@ -1,4 +1,4 @@
-"""Figures: one style, one save path, and training curves.
+"""Figures: one save path, and training curves (the style: `helpers.style`).
 
 Introduced in notebook 01 (`save_fig`) and notebook 03 (`plot_history`).
 
@@ -12,28 +12,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 
 from . import runs
-
-STYLE = {
-    "figure.figsize": (7.0, 4.0),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "font.size": 10,
-    "legend.frameon": False,
-}
-
-
-def use_course_style() -> None:
-    """The course's matplotlib settings (fixed sizes, so figures compare exactly)."""
-    mpl.rcParams.update(STYLE)
-
 
 UNCOMPARED = "uncompared.txt"
 

@@ -31,7 +31,7 @@ BUILD_ENV = "COURSE_BUILD_DIR"
 DEFAULT_SEED = 42
 #: The recorded results of the committed notebooks, kept in git beside them: the
 #: runner copies a notebook's results here when its full run replaces the
-#: committed notebook (`helpers.notebooks.run`), and `helpers.recorded` reads
+#: committed notebook (`coursetools.notebooks.run`), and `helpers.recorded` reads
 #: them when this machine holds no full run of that notebook.
 COMMITTED_RESULTS_DIR = project_root() / "notebooks" / "results"
 
@@ -41,7 +41,7 @@ def keras_backend() -> str:
 
     Read without importing Keras. A backend chosen only in
     ``~/.keras/keras.json`` is not seen: the course picks backends with the
-    variable (README, "Backends").
+    variable (docs/backends.md).
     """
     return os.environ.get("KERAS_BACKEND", "").strip().lower() or "tensorflow"
 
@@ -222,7 +222,7 @@ def setup(
     """
     global _CURRENT
     # TensorFlow's C++ log level, as the course kernel sets it (level 3: see
-    # helpers.notebooks.KERNEL_ENV). It only helps when TensorFlow is not imported
+    # coursetools.notebooks.KERNEL_ENV). It only helps when TensorFlow is not imported
     # yet; a setup cell imports Keras first, so the kernel is what keeps the
     # notebooks clean.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -249,7 +249,7 @@ def setup(
         # Lessons that train several models in a loop trigger TensorFlow's
         # "tf.function retracing" warning, which is harmless there.
         tf.get_logger().setLevel("ERROR")
-    from .plotting import use_course_style
+    from .style import use_course_style
 
     use_course_style()
     _CURRENT = Run(notebook, profile, settings, seed, variant="-".join(changed))

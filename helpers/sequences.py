@@ -44,7 +44,7 @@ def count_windows(start: int, end: int, lookback: int, delay: int) -> int:
 def describe_data(df) -> str:
     """One paragraph on the data present: which series, rows, time range, official?
 
-    ``df`` is what `helpers.load_series` (or `helpers.load_jena_climate`)
+    ``df`` is what `helpers.load_series` (or `helpers.data.load_jena_climate`)
     returns; ``df.attrs`` says which series and whether it is the complete
     official record.
     """
@@ -146,7 +146,7 @@ def make_dataset(
     ``keras.utils.timeseries_dataset_from_array``, which builds every window
     separately; here a batch of windows is one vectorized gather, ``data[anchors
     + offsets]``, computed in tf.data's background threads while the model
-    trains (measured in notebook 08 and by ``python -m helpers.benchmarks``).
+    trains (measured in notebook 08 and by ``python -m coursetools.benchmarks``).
 
     ``repeat=True`` makes an endless training stream: pass follows pass (each
     shuffled anew) and the stream is cut into batches after the repeat, so that
@@ -154,7 +154,7 @@ def make_dataset(
     span the end of one pass and the start of the next. Batched before the
     repeat, each pass would end with a partial batch, the model's graph would be
     built for batches of unknown size, and on a CPU TensorFlow trains a GRU about
-    30% slower that way (measured by ``python -m helpers.benchmarks pipeline``;
+    30% slower that way (measured by ``python -m coursetools.benchmarks pipeline``;
     explained in notebook 08). Take ``steps_per_epoch`` batches per epoch.
     """
     import tensorflow as tf

@@ -1,8 +1,8 @@
-"""Sphinx configuration of the course site (`make site`, see helpers/site.py).
+"""Sphinx configuration of the course site (`make site`, see coursetools/site.py).
 
-The sources are staged by helpers/site.py into build/site-src/: the README as
+The sources are staged by coursetools/site.py into build/site-src/: the README as
 the index page, the committed notebooks (rendered with their outputs, never
-executed), datasets/README.md and the reproduction table. Nothing is loaded from
+executed), the pages of docs/ and datasets/README.md. Nothing is loaded from
 a CDN: MathJax is vendored from npm (site/package.json) into _static/mathjax/.
 """
 
@@ -36,7 +36,7 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
-# Vendored MathJax 3, relative to _static (copied there by helpers/site.py).
+# Vendored MathJax 3, relative to _static (copied there by coursetools/site.py).
 mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {
     "tex": {
@@ -47,7 +47,7 @@ mathjax3_config = {
 }
 
 
-# Which repository file each page comes from (written by helpers/site.py).
+# Which repository file each page comes from (written by coursetools/site.py).
 def _page_source(app, pagename, templatename, context, doctree):
     sources = json.loads((app.srcdir / "_course_sources.json").read_text())
     context["course_source_file"] = sources.get(pagename)

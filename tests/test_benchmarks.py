@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers import benchmarks
+from coursetools import benchmarks
 
 
 def test_pipeline_table_shows_the_extra_time_of_each_input():

@@ -8,7 +8,7 @@ run `make baselines` and review the images before committing.
 
 The baselines are TensorFlow's. Under JAX or PyTorch (`make test-backends`)
 every figure must still be made and have a baseline, but its pixels are not
-compared (`helpers.notebooks.uncompared_reason` says why).
+compared (`coursetools.notebooks.uncompared_reason` says why).
 """
 
 import shutil
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from helpers.notebooks import (
+from coursetools.notebooks import (
     BASELINE_DIR,
     figures_in,
     notebook_of,

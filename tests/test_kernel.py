@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import notebooks
+from coursetools import notebooks
 from helpers.data import project_root
 
 #: What TensorFlow's C++ start-up and tf.data pipelines wrote into notebooks.
@@ -168,8 +168,8 @@ def dry_make(tmp_path):
         pytest.skip("make is not installed")
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(project_root() / name, tmp_path / name)
-    (tmp_path / "helpers").mkdir()
-    shutil.copy2(project_root() / "helpers/notebooks.py", tmp_path / "helpers")
+    (tmp_path / "coursetools").mkdir()
+    shutil.copy2(project_root() / "coursetools/notebooks.py", tmp_path / "coursetools")
     venv = tmp_path / ".venv"
     kernel = venv / "share/jupyter/kernels/keras-text-sequences/kernel.json"
     kernel.parent.mkdir(parents=True)
@@ -232,10 +232,10 @@ def test_make_test_runs_two_notebooks_at_once_then_checks_figures(dry_make):
 
 
 def test_make_installs_the_kernel_and_tests_run_on_it(dry_make):
-    assert "helpers.notebooks kernel --user" in dry_make("kernel")
+    assert "coursetools.notebooks kernel --user" in dry_make("kernel")
     test = dry_make("test")
     assert "--nbval-kernel-name=keras-text-sequences" in test
     assert "--nbval-current-env" not in test
     (dry_make.root / ".venv" / ".installed").unlink()  # a fresh set-up
     fresh = dry_make("notebooks")
-    assert ".venv/bin/python -m helpers.notebooks kernel\n" in fresh
+    assert ".venv/bin/python -m coursetools.notebooks kernel\n" in fresh

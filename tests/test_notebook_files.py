@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from helpers.notebooks import notebook_paths
+from coursetools.notebooks import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 
@@ -93,7 +93,7 @@ def test_no_machine_specific_paths_in_metadata(notebook):
     info = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path"):
         assert not str(info.get(key, "")).startswith("/"), (
-            f"{key} is absolute: run it with `make notebooks` (helpers.notebooks)"
+            f"{key} is absolute: run it with `make notebooks` (coursetools.notebooks)"
         )
 
 

@@ -12,7 +12,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import notebooks
+from coursetools import notebooks
 
 NETWORK_CHAIN = (
     "ConnectionError(MaxRetryError(\"HTTPSConnectionPool(host='ai.stanford.edu', "
@@ -144,6 +144,31 @@ def test_a_full_run_keeps_its_results_beside_the_committed_notebook(
         "02_broken.json",
     ]
     assert json.loads((committed / "01_first.json").read_text()) == fresh
+
+
+def test_a_full_run_into_a_folder_leaves_the_committed_files_alone(
+    course, tmp_path, monkeypatch
+):
+    """`make reproduce`: a full run whose notebooks go to another folder."""
+    results = tmp_path / "build" / "full" / "results"
+    committed = course / "results"
+    committed.mkdir()
+    (committed / "01_first.json").write_text("[committed 01]")
+
+    def execute(input_path, output_path, parameters=None, **kwargs):
+        results.mkdir(parents=True, exist_ok=True)
+        (results / "01_first.json").write_text('[{"name": "fresh", "data": []}]')
+        return fake_execute_notebook(input_path, output_path, parameters, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    before = {p.name: p.read_bytes() for p in course.glob("*.ipynb")}
+    into = tmp_path / "build" / "reproduce"
+    (outcome,) = notebooks.run("full", ["01"], into=into)
+    assert outcome.ok
+    assert outputs_of(into / "01_first.ipynb") == "fresh outputs"
+    assert {p.name: p.read_bytes() for p in course.glob("*.ipynb")} == before
+    assert (committed / "01_first.json").read_text() == "[committed 01]"
+    assert json.loads((results / "01_first.json").read_text())[0]["name"] == "fresh"
 
 
 def test_notebooks_run_in_the_course_kernel_with_quiet_tensorflow(course, monkeypatch):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers import reproduction
+from coursetools import reproduction
 
 
 def test_record_lines_are_parsed():
@@ -53,26 +53,36 @@ def test_a_notebook_without_records_gets_a_row(tmp_path):
     assert "nothing recorded" in reproduction.table(results)
 
 
-def test_readme_block_is_replaced_and_required():
+def test_the_page_links_the_notebooks_from_docs():
     nb = reproduction.parse_lines("01_a", ["x: 1  (book: 2)  [profile full]"])
-    text = f"intro\n{reproduction.START}\nold\n{reproduction.END}\nrest\n"
-    new = reproduction.updated_readme(text, [nb])
-    assert new.startswith("intro\n") and new.endswith("\nrest\n")
-    assert "| [01](notebooks/01_a.ipynb) | `x` | 1 | 2 | -1 |" in new
-    with pytest.raises(ValueError, match="no block"):
-        reproduction.updated_readme("no markers", [nb])
+    page = reproduction.page([nb])
+    assert page.startswith("# Reproduction table\n")
+    assert "| [01](../notebooks/01_a.ipynb) | `x` | 1 | 2 | -1 |" in page
+    assert "(reproduce.md)" in page
+
+
+def test_only_docs_are_written(tmp_path, monkeypatch):
+    """The generator writes docs/reproduction.md, nothing else (not the README)."""
+    target = tmp_path / "docs" / "reproduction.md"
+    monkeypatch.setattr(reproduction, "TABLE_FILE", target)
+    nb = reproduction.parse_lines("01_a", ["x: 1  [profile full]"])
+    assert reproduction.stale([nb]) == [target]
+    assert reproduction.write([nb]) == [target]
+    assert target.read_text("utf-8") == reproduction.page([nb])
+    assert reproduction.stale([nb]) == []
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["reproduction.md"]
 
 
 def test_committed_table_matches_the_committed_notebooks():
-    """docs/reproduction.md and README's table are what the notebooks give.
+    """docs/reproduction.md is what the committed notebooks give.
 
-    After re-running a notebook, run `python -m helpers.reproduction --write`
-    (or `make reproduction`) and commit the two files with the notebook.
+    After re-running a notebook, run `python -m coursetools.reproduction --write`
+    (or `make reproduction`) and commit the file with the notebook.
     """
     stale = reproduction.stale()
     assert not stale, (
         f"out of date: {[p.name for p in stale]}; run "
-        "`python -m helpers.reproduction --write` and commit the result"
+        "`python -m coursetools.reproduction --write` and commit the result"
     )
 
 

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
+from coursetools.notebooks import notebook_paths
 from helpers import plotting, reporting, runs
-from helpers.notebooks import notebook_paths
 
 
 def test_every_notebook_has_full_and_smoke_settings():
@@ -133,7 +133,7 @@ def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
 ):
     import nbformat
 
-    from helpers import notebooks
+    from coursetools import notebooks
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     (written, *_) = notebooks.prepare_tests(["01"])
@@ -170,7 +170,7 @@ def test_save_fig_lists_figures_that_are_not_compared(a_run):
 
 
 def test_update_baselines_replaces_only_the_notebooks_run(tmp_path, monkeypatch):
-    from helpers import notebooks
+    from coursetools import notebooks
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
     monkeypatch.setattr(notebooks, "BASELINE_DIR", tmp_path / "baselines")
@@ -189,7 +189,7 @@ def test_update_baselines_replaces_only_the_notebooks_run(tmp_path, monkeypatch)
 def test_papermill_paths_are_made_relative(tmp_path):
     import nbformat
 
-    from helpers import notebooks
+    from coursetools import notebooks
     from helpers.data import project_root
 
     nb = nbformat.v4.new_notebook()
@@ -225,7 +225,7 @@ def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
 def test_prepare_tests_adds_the_jena_variant_of_notebook_08(tmp_path, monkeypatch):
     import nbformat
 
-    from helpers import notebooks
+    from coursetools import notebooks
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     written = notebooks.prepare_tests(["08"])

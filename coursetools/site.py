@@ -1,16 +1,16 @@
 """The course site and the class slides, built from the committed notebooks.
 
-    python -m helpers.site site      # build/site/: Sphinx + myst-nb, Furo theme
-    python -m helpers.site slides    # build/slides/: one reveal.js deck a notebook
+    python -m coursetools.site site      # build/site/: Sphinx + myst-nb, Furo theme
+    python -m coursetools.site slides    # build/slides/: one reveal.js deck a notebook
 
 Nothing is executed: the pages and slides show the committed full-run outputs.
 Nothing is loaded from a CDN either: MathJax and reveal.js come from the npm
 registry, pinned by site/package-lock.json, and are installed with ``npm ci``
 into site/node_modules/ when it is missing, then copied into the output.
 
-The site's sources are staged in build/site-src/: the README as the index page
-(it holds the reproduction table), the notebooks in lesson order,
-datasets/README.md, docs/reproduction.md, and every repository file these link
+The site's sources are staged in build/site-src/: the README as the index page,
+the notebooks in lesson order, the pages of docs/ (`DOCS` gives their order in
+the navigation), datasets/README.md, and every repository file these link
 to (so that the README's links, such as ``helpers/profiles.toml``, resolve on
 the site). Sphinx runs with warnings as errors (``-W``).
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -32,8 +33,8 @@ import sys
 import time
 from pathlib import Path
 
-from .data import project_root
-from .runs import build_dir
+from helpers.data import project_root
+from helpers.runs import build_dir
 
 ROOT = project_root()
 SITE_DIR = ROOT / "site"  # conf.py, templates, package.json
@@ -48,6 +49,19 @@ MATHJAX_FILES = [  # under mathjax/es5/: the TeX-to-CHTML component and what it 
     "adaptors",
 ]
 REVEAL_FILES = ["dist", "plugin/notes", "LICENSE"]
+#: The pages of docs/ in the order of the site's navigation ("About the
+#: course"); a page not listed follows them, in name order.
+DOCS = [
+    "running",
+    "reproduce",
+    "reproduction",
+    "tests",
+    "backends",
+    "pipeline",
+    "data",
+    "site",
+    "troubleshooting",
+]
 _LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(#[^)]*)?\)")
 
 
@@ -96,22 +110,38 @@ def notebooks() -> list[Path]:
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _site_markdown(markdown: str, page: str, docs: set[str], files: set[str]) -> str:
+def doc_pages() -> list[Path]:
+    """The Markdown pages of docs/, in the order of `DOCS`."""
+    pages = (ROOT / "docs").glob("*.md")
+    rank = {name: i for i, name in enumerate(DOCS)}
+    return sorted(pages, key=lambda p: (rank.get(p.stem, len(DOCS)), p.stem))
+
+
+def _site_markdown(
+    markdown: str, page: str, docs: dict[str, str], files: set[str]
+) -> str:
     """A Markdown page (at repository path ``page``) with its links for the site.
 
-    A link to a page of the site stays as it is (Sphinx resolves it); a link to
-    any other repository file becomes a ``path:`` link, which Sphinx copies into
-    the site as a download. A link to a missing file is left for Sphinx to refuse.
+    ``docs`` maps the repository path of every page of the site to its path in
+    the site's sources (``README.md`` is ``index.md``). A link to a page of the
+    site points at it there (Sphinx resolves it); a link to any other repository
+    file becomes a ``path:`` link, which Sphinx copies into the site as a
+    download. A link to a missing file is left for Sphinx to refuse.
     """
     base = Path(page).parent
+    staged_base = posixpath.dirname(docs.get(page, page))
 
     def fix(match):
         target = (ROOT / base / match.group(1)).resolve()
         if not target.is_file() or not target.is_relative_to(ROOT):
             return match.group(0)
-        if str(target.relative_to(ROOT)) in docs:
-            return match.group(0)
-        files.add(str(target.relative_to(ROOT)))
+        rel = target.relative_to(ROOT).as_posix()
+        if rel in docs:
+            if docs[rel] == rel and docs.get(page, page) == page:
+                return match.group(0)
+            link = posixpath.relpath(docs[rel], staged_base or ".")
+            return f"]({link}{match.group(2) or ''})"
+        files.add(rel)
         return f"](path:{match.group(1)}{match.group(2) or ''})"
 
     return _LINK.sub(fix, markdown)
@@ -125,17 +155,19 @@ def stage(src: Path) -> Path:
     pages = {"index": "README.md"}  # docname -> repository file
     for path in paths:
         pages[f"notebooks/{path.stem}"] = f"notebooks/{path.name}"
-    pages["docs/reproduction"] = "docs/reproduction.md"
+    for path in doc_pages():
+        pages[f"docs/{path.stem}"] = f"docs/{path.name}"
     pages["datasets/README"] = "datasets/README.md"
 
     for name in ("conf.py", "_templates", "_static"):
         _copy(SITE_DIR / name, src / name)
-    docs, files = set(pages.values()), set()
+    docs = {repo: docname + Path(repo).suffix for docname, repo in pages.items()}
+    files: set[str] = set()
     lessons = "\n".join(f"notebooks/{p.stem}" for p in paths)
+    about = "\n".join([*(f"docs/{p.stem}" for p in doc_pages()), "datasets/README"])
     toctree = (
         f"\n\n```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{lessons}\n```\n"
-        "\n```{toctree}\n:hidden:\n:caption: About the course\n\n"
-        "docs/reproduction\ndatasets/README\n```\n"
+        f"\n```{{toctree}}\n:hidden:\n:caption: About the course\n\n{about}\n```\n"
     )
     for docname, repo_path in pages.items():
         target = src / (docname + Path(repo_path).suffix)
@@ -317,7 +349,7 @@ def build_slides(out: Path | None = None) -> Path:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.site")
+    parser = argparse.ArgumentParser(prog="python -m coursetools.site")
     parser.add_argument("what", choices=["site", "slides"])
     args = parser.parse_args(argv)
     if args.what == "site":

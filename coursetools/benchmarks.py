@@ -1,7 +1,7 @@
 """Benchmarks: measured speeds, written to files, never asserted in tests.
 
-    python -m helpers.benchmarks pipeline [--steps N] [--repeats N] [--series S]
-    python -m helpers.benchmarks backends [--backends B ...] [--lessons NN ...]
+    python -m coursetools.benchmarks pipeline [--steps N] [--repeats N] [--series S]
+    python -m coursetools.benchmarks backends [--backends B ...] [--lessons NN ...]
                                           [--rounds N] [--size full|small]
 
 ``pipeline`` measures, at the book's settings (10 days of hourly steps, batches
@@ -24,7 +24,7 @@ repeated (the median is kept), in steady state (the first steps and the end of
 The extra time of a way is its time over ``in memory`` in the same round, as a
 share of its time; the median over the rounds is reported, with their range.
 The pipelines are also timed alone, without training. Results go to ``build/benchmarks/pipeline.json`` and are printed
-as a Markdown table for the README.
+as a Markdown table for docs/pipeline.md.
 
 ``backends`` times one training epoch of each lesson's main model (`LESSONS`)
 on every installed Keras backend (TensorFlow, JAX, PyTorch), on synthetic data
@@ -59,11 +59,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .runs import build_dir
+from helpers.runs import build_dir
 
 
 def _series(name: str):
-    from .sequences import prepare_series
+    from helpers.sequences import prepare_series
 
     settings = SimpleNamespace(
         series=name,
@@ -442,13 +442,13 @@ class _Worker:
     """The parent's handle on one backend's `worker` process."""
 
     def __init__(self, backend: str, size: str):
-        from .data import project_root
+        from helpers.data import project_root
 
         self.backend = backend
         env = {**os.environ, "KERAS_BACKEND": backend}
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "helpers.benchmarks", "worker", "--size", size],
+            [sys.executable, "-m", "coursetools.benchmarks", "worker", "--size", size],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -615,7 +615,7 @@ def backends_table(result: dict) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.benchmarks",
+        prog="python -m coursetools.benchmarks",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,10 +1,10 @@
 """Execute the course notebooks, and prepare them for the tests.
 
-    python -m helpers.notebooks run [--profile full|smoke] [NAME ...]
-    python -m helpers.notebooks prepare-tests [NAME ...]
-    python -m helpers.notebooks baselines [NAME ...]
-    python -m helpers.notebooks student [NAME ...]
-    python -m helpers.notebooks kernel [--user | --prefix DIR]
+    python -m coursetools.notebooks run [--profile full|smoke] [NAME ...]
+    python -m coursetools.notebooks prepare-tests [NAME ...]
+    python -m coursetools.notebooks baselines [NAME ...]
+    python -m coursetools.notebooks student [NAME ...]
+    python -m coursetools.notebooks kernel [--user | --prefix DIR]
 
 NAME is a notebook number (``1`` or ``01``: notebook 01 only) or a whole name
 (``01_one_hot_encoding``); a name that matches no notebook is refused.
@@ -50,8 +50,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import project_root
-from .runs import PROFILES, build_dir
+from helpers.data import project_root
+from helpers.runs import PROFILES, build_dir
 
 NOTEBOOK_DIR = project_root() / "notebooks"
 BASELINE_DIR = project_root() / "tests" / "baselines"
@@ -225,7 +225,7 @@ class Outcome:
 
 
 def _dataset_error_names() -> set[str]:
-    from . import data
+    from helpers import data
 
     names, todo = set(), [data.DatasetError]
     while todo:
@@ -300,7 +300,7 @@ def _commit_results(results: Path, committed: Path) -> None:
     committed.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
 
 
-def run(profile: str = "full", names=()) -> list[Outcome]:
+def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outcome]:
     """Execute the notebooks (``names`` selects some); one `Outcome` each.
 
     Papermill writes to ``build/<profile>/running/<name>.ipynb``. Only a notebook
@@ -312,6 +312,11 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
     only: an earlier run's are set aside while it runs, dropped when it
     succeeds and put back when it fails. A full run that succeeds also copies
     them beside the committed notebook, to ``notebooks/results/<name>.json``.
+
+    ``into`` (a folder) takes the executed notebooks instead, whatever the
+    profile, and then nothing is copied beside the committed notebooks: the
+    committed notebooks and ``notebooks/results/`` stay as they are (`make
+    reproduce`, `coursetools.reproduce`).
     """
     import papermill
 
@@ -337,7 +342,10 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
         ]
     for path, label, extra in jobs:
         name = f"{label}.ipynb"
-        out = path if profile == "full" else root / "notebooks" / name
+        if into is not None:
+            out = Path(into) / name
+        else:
+            out = path if profile == "full" else root / "notebooks" / name
         running = root / "running" / name
         failed = root / "failed" / name
         running.parent.mkdir(parents=True, exist_ok=True)
@@ -381,7 +389,7 @@ def run(profile: str = "full", names=()) -> list[Outcome]:
             _move_into_place(running, out)
             failed.unlink(missing_ok=True)  # an older failure of this notebook
             earlier.unlink(missing_ok=True)
-            if profile == "full":  # its results go with the committed notebook
+            if profile == "full" and into is None:  # with the committed notebook
                 _commit_results(results, path.parent / "results" / f"{label}.json")
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
@@ -627,7 +635,7 @@ def student_edition(names=()) -> list[Path]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.notebooks",
+        prog="python -m coursetools.notebooks",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
