@@ -4,22 +4,23 @@
     python -m coursetools.reproduction --write    rewrite docs/reproduction.md
     python -m coursetools.reproduction --check    exit 1 if it is out of date
 
-The table is read from the committed notebooks' outputs, never written by hand:
-each number recorded with `helpers.record` is printed as a line such as
+The table is never written by hand. A notebook's numbers come from its committed
+results file, ``notebooks/results/<notebook>.json``, which the runner writes at
+every full run: each record with its value, the book's result for the same
+experiment (the companion notebook's text and stored output, apart) and the data
+files used. A notebook without one (not re-run since the runner wrote them) is
+read from its printed outputs in the old format, one line per record:
 
     dense_best_val_mae: 0.2192 (normalized)  (book: 0.3)  [profile full]
 
-and `helpers.summary` ends with one line per data file:
+and one ``data:`` line per data file:
 
     data: PRSA_data_2010.1.1-2014.12.31.csv from the mirror (official; )
 
-Every ``data:`` line of a notebook describes the data of all its numbers. A file
-is *official* when it is the book's own data in its official form, a *substitute*
-when it is an official file standing in for the book's (the Beijing record for
-the Jena file, the 50-d GloVe vectors for the 100-d ones) and *partial* when it
-is not the official file (the Jena slice). A notebook whose outputs print no
-``data:`` line gets "not printed". A notebook recorded twice (`record` prints, and
-`summary` prints again) keeps one row per name, with the last value printed.
+A data file is *official* when it is the book's own data in its official form, a
+*substitute* when it is an official file standing in for the book's (the Beijing
+record for the Jena file, the 50-d GloVe vectors for the 100-d ones) and
+*partial* when it is not the official file (the Jena slice).
 
 `tests/test_reproduction.py` fails when docs/reproduction.md and the table that
 the committed notebooks give disagree: after a notebook is re-run, run
@@ -67,10 +68,12 @@ class Row:
     unit: str
     book: str | None
     profile: str
+    book_text: str | None = None  # what the book's companion notebook's text says
+    book_sourced: bool = False  # recorded with the book's text and output apart
 
     @property
     def difference(self) -> str:
-        """This run minus the book, when both are numbers; else empty."""
+        """This run minus the book's output, when both are numbers; else empty."""
         try:
             diff = float(self.value) - float(self.book)
         except (TypeError, ValueError):
@@ -83,6 +86,11 @@ class NotebookResults:
     notebook: str
     rows: list[Row] = field(default_factory=list)
     data: list[dict] = field(default_factory=list)
+
+    @property
+    def same_data_as_the_book(self) -> bool:
+        """Whether every data file is the book's own (no stand-in, no part)."""
+        return bool(self.data) and all(d["label"] == "official" for d in self.data)
 
     @property
     def data_label(self) -> str:
@@ -170,6 +178,8 @@ def parse_results(path: Path) -> NotebookResults:
             e.get("unit", ""),
             None if book is None else _fmt(book),
             e.get("profile", "full"),
+            book_text=e.get("book_text"),
+            book_sourced="book_text" in e,
         )
         for d in e.get("data", []):
             data[d["file"]] = {
@@ -198,8 +208,9 @@ def _cell(text: str) -> str:
 def table(results: list[NotebookResults], link_prefix: str = "notebooks/") -> str:
     """The Markdown table; notebook links start with ``link_prefix``."""
     lines = [
-        "| notebook | quantity | this run | book | difference | data | profile |",
-        "|---|---|---:|---:|---:|---|---|",
+        "| notebook | quantity | this run | book: text | book: output | difference "
+        "| data |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for nb in results:
         link = f"[{nb.notebook[:2]}]({link_prefix}{nb.notebook}.ipynb)"
@@ -211,14 +222,17 @@ def table(results: list[NotebookResults], link_prefix: str = "notebooks/") -> st
             continue
         for row in nb.rows:
             value = f"{row.value} {row.unit}".strip()
+            output = row.book or ""
+            if output and not row.book_sourced:
+                output += "*"
             cells = [
                 link,
                 f"`{row.name}`",
                 _cell(value),
-                _cell(row.book or ""),
-                row.difference,
+                _cell(row.book_text or ""),
+                _cell(output),
+                row.difference if nb.same_data_as_the_book else "",
                 _cell(nb.data_label),
-                row.profile,
             ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -226,14 +240,20 @@ def table(results: list[NotebookResults], link_prefix: str = "notebooks/") -> st
 
 LEGEND = (
     "Every headline number the committed notebooks record with `helpers.record`, "
-    "read from their outputs by `python -m coursetools.reproduction` (not written by "
-    "hand; `make test` fails when this table and the notebooks disagree). *book*: "
-    "the book's value where it gives one; *difference*: this run minus the book. "
-    "*data*: the files the notebook's `data:` lines name, **official** (the book's "
-    "data, the official file), **substitute** (an official file standing in for the "
-    "book's: the Beijing record for the Jena file, 50-d GloVe for 100-d) or "
-    "**partial** (not the official file); *not printed*: the notebook's outputs "
-    "name no data file (it does not print `helpers.summary()`)."
+    "read from their committed results (`notebooks/results/`) or, for a notebook "
+    "without one, from its printed outputs, by `python -m coursetools.reproduction` "
+    "(not written by hand; `make test` fails when this table and the notebooks "
+    "disagree). *book*: the result the book's companion notebook gives for the "
+    "same experiment, as its *text* words it and as its stored *output* shows it. "
+    "An output marked * was recorded before the two were told apart, and is not "
+    "checked against the companion notebook (notebooks recorded that way wait for "
+    "their next full run). *difference*: this run minus the book's output, only "
+    "where both ran on the same data; where the course uses a stand-in, compare "
+    "conclusions, not digits. *data*: the files the notebook used, **official** "
+    "(the book's data, the official file), **substitute** (an official file "
+    "standing in for the book's: the Beijing record for the Jena file, 50-d GloVe "
+    "for 100-d) or **partial** (not the official file); *not printed*: the "
+    "notebook names no data file."
 )
 
 

@@ -57,7 +57,8 @@ def test_the_page_links_the_notebooks_from_docs():
     nb = reproduction.parse_lines("01_a", ["x: 1  (book: 2)  [profile full]"])
     page = reproduction.page([nb])
     assert page.startswith("# Reproduction table\n")
-    assert "| [01](../notebooks/01_a.ipynb) | `x` | 1 | 2 | -1 |" in page
+    # one book number, not told apart as text or output; no data named: no difference
+    assert "| [01](../notebooks/01_a.ipynb) | `x` | 1 |  | 2* |  | not printed |" in page
     assert "(reproduce.md)" in page
 
 
@@ -88,7 +89,14 @@ def test_committed_table_matches_the_committed_notebooks():
 
 def test_committed_results_are_those_the_committed_notebooks_print():
     """notebooks/results/ holds what the committed full runs recorded, and
-    `helpers.recorded` compares later lessons with it: it must not drift."""
+    `helpers.recorded` compares later lessons with it: it must not drift.
+
+    Each file was written by the run that the committed notebook shows (its
+    records fall within the notebook's run), and every number the notebook
+    printed as a record line (``name: value ...``) is the recorded one.
+    """
+    from datetime import datetime
+
     from helpers import reporting, runs
 
     files = sorted(runs.COMMITTED_RESULTS_DIR.glob("*.json"))
@@ -98,17 +106,56 @@ def test_committed_results_are_those_the_committed_notebooks_print():
         assert path.stem in committed, (
             f"{path.name}: no committed notebook of that name"
         )
-        printed = reproduction.parse_notebook(committed[path.stem]).rows
-        printed = {row.name: row for row in printed}
+        nb = json.loads(committed[path.stem].read_text(encoding="utf-8"))
+        run = nb["metadata"]["papermill"]
+        began = datetime.fromisoformat(run["start_time"]).replace(microsecond=0)
+        ended = datetime.fromisoformat(run["end_time"])
+        lines = [
+            line
+            for cell in nb["cells"]
+            if cell["cell_type"] == "code"
+            for line in reproduction._output_lines(cell)
+        ]
         entries = json.loads(path.read_text(encoding="utf-8"))
-        assert sorted(e["name"] for e in entries) == sorted(printed), path.name
         for entry in entries:
-            row = printed[entry["name"]]
-            assert (reporting._fmt(entry["value"]), entry["profile"]) == (
-                row.value,
-                "full",
-            ), f"{path.name}: {entry['name']}"
+            name = entry["name"]
+            assert entry["profile"] == "full", f"{path.name}: {name}"
+            recorded_at = datetime.fromisoformat(entry["recorded_at"])
+            assert began <= recorded_at <= ended, (
+                f"{path.name}: {name} was not recorded by the committed run"
+            )
+            printed = [
+                line.split()[1] for line in lines if line.startswith(f"{name}: ")
+            ]
+            for value in printed:
+                assert value == reporting._fmt(entry["value"]), f"{path.name}: {name}"
             values = entry.get("values")
-            if values:  # the per-seed values that the printed mean summarizes
+            if values:  # the per-seed values that the recorded mean summarizes
                 mean = sum(values) / len(values)
-                assert float(row.value) == pytest.approx(mean, rel=1e-3), entry["name"]
+                assert entry["value"] == pytest.approx(mean, rel=1e-3), name
+
+
+
+def test_results_files_give_the_book_apart_and_differences_on_the_same_data(tmp_path):
+    def entry(name, value, book, book_text, dataset, file, official=True):
+        return {
+            "name": name,
+            "value": value,
+            "unit": "",
+            "book": book,
+            "book_text": book_text,
+            "profile": "full",
+            "data": [{"dataset": dataset, "file": file, "official": official}],
+        }
+
+    (tmp_path / "results").mkdir()
+    for stem, entries in {
+        "03_a": [entry("acc", 0.7598, 0.7594, "~76%", "imdb", "aclImdb")],
+        "09_b": [entry("mae", 0.2, 0.2644, "~0.265", "beijing_pm25", "PRSA_data.csv")],
+    }.items():
+        (tmp_path / f"{stem}.ipynb").write_text(json.dumps({"cells": []}))
+        (tmp_path / "results" / f"{stem}.json").write_text(json.dumps(entries))
+    text = reproduction.table(reproduction.collect(tmp_path))
+    assert "| `acc` | 0.7598 | ~76% | 0.7594 | +0.0004 | official (`aclImdb`) |" in text
+    # a stand-in for the book's data: no difference of digits
+    assert "| `mae` | 0.2 | ~0.265 | 0.2644 |  | substitute (`PRSA_data.csv`) |" in text
