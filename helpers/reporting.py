@@ -78,7 +78,7 @@ def _line(entry: dict) -> str:
     text = f"{entry['name']}: {_fmt(entry['value'])}{entry['unit'] and ' ' + entry['unit']}"
     book = []
     if entry.get("book_text"):
-        book.append(f"text {entry['book_text']}")
+        book.append(f'text "{entry["book_text"]}"')
     if entry["book"] is not None:
         book.append(f"output {_fmt(entry['book'])}")
     return text + (f"  (book's notebook: {', '.join(book)})" if book else "")

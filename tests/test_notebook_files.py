@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from coursetools.notebooks import notebook_paths
+from helpers.runs import settings_for
 
 NOTEBOOKS = notebook_paths()
 
@@ -48,7 +49,7 @@ def test_lesson_structure(notebook):
 
 
 def test_committed_with_the_outputs_of_a_full_run(notebook):
-    _, nb = notebook
+    path, nb = notebook
     assert not any(
         "injected-parameters" in c.metadata.get("tags", []) for c in nb.cells
     ), "commit the full run (make notebooks), not a smoke run"
@@ -61,7 +62,17 @@ def test_committed_with_the_outputs_of_a_full_run(notebook):
     setup_output = "".join(
         o.get("data", {}).get("text/plain", "") for o in code_cells(nb)[1].outputs
     )
-    assert "| profile full |" in setup_output
+    # the setup cell prints the run's settings, "name = value": the full profile's
+    full = vars(settings_for(path.stem, "full"))
+    printed = dict(
+        line.split(" = ", 1)
+        for line in setup_output.splitlines()
+        if " = " in line and not line.startswith(" ")
+    )
+    printed = {name.strip(): value for name, value in printed.items()}
+    assert printed, "the setup cell prints the settings"
+    for name, value in printed.items():
+        assert value == repr(full[name]), f"{name} = {value}: not the full profile"
 
 
 def test_checked_cells_have_outputs(notebook):

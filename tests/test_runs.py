@@ -92,7 +92,7 @@ def test_record_writes_results_with_provenance(a_run, capsys):
     out = capsys.readouterr().out
     assert "quiet" not in out
     assert "val_acc: 0.8  (book's notebook: output 0.759)\n" in out
-    assert "best: 0.76  (book's notebook: text ~76%, output 0.7594)\n" in out
+    assert 'best: 0.76  (book\'s notebook: text "~76%", output 0.7594)\n' in out
     assert "profile" not in out  # a lesson's printout carries no run markers
     entries = json.loads((a_run / "smoke" / "results" / "99_test.json").read_text())
     assert [e["name"] for e in entries] == ["val_acc", "epochs", "best", "quiet"]
