@@ -58,7 +58,9 @@ def test_the_page_links_the_notebooks_from_docs():
     page = reproduction.page([nb])
     assert page.startswith("# Reproduction table\n")
     # one book number, not told apart as text or output; no data named: no difference
-    assert "| [01](../notebooks/01_a.ipynb) | `x` | 1 |  | 2* |  | not printed |" in page
+    assert (
+        "| [01](../notebooks/01_a.ipynb) | `x` | 1 |  | 2* |  | not printed |" in page
+    )
     assert "(reproduce.md)" in page
 
 
@@ -133,7 +135,6 @@ def test_committed_results_are_those_the_committed_notebooks_print():
             if values:  # the per-seed values that the recorded mean summarizes
                 mean = sum(values) / len(values)
                 assert entry["value"] == pytest.approx(mean, rel=1e-3), name
-
 
 
 def test_results_files_give_the_book_apart_and_differences_on_the_same_data(tmp_path):
