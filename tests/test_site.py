@@ -377,7 +377,7 @@ def test_every_slide_deck_loads_and_advances(built, server, visit):
 
 
 def test_a_slide_deck_advances(built, server, visit):
-    v = visit()
+    v = visit(height=720)
     page = v.open(f"{server}/slides/05_simple_rnn.slides.html")
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     first = page.evaluate("Reveal.getIndices()")
