@@ -26,7 +26,8 @@ tagged ``nbval-check-output`` with the committed outputs.
 ``baselines`` copies the figures of the last smoke run to ``tests/baselines/``.
 
 ``student`` writes the student edition to ``build/student/``: the notebooks
-without outputs and without the code cells of their ``## Solutions`` section.
+without outputs and without the code cells of their ``## Solutions`` section,
+the code of their ``boilerplate`` cells collapsed.
 
 ``kernel`` installs the Jupyter kernel "Keras text & sequences"
 (``keras-text-sequences``): this interpreter, with TensorFlow's C++ log messages
@@ -608,9 +609,14 @@ def student_edition(names=()) -> list[Path]:
 
     Every code cell loses its outputs and execution count (and papermill's
     records of the run); the ``## Solutions`` section (its heading, code and
-    interpretations) is left out. Everything else is kept as it is.
+    interpretations) is left out. A cell tagged ``boilerplate``
+    (coursetools.tags) is kept, since the notebook needs it to run, with its
+    code collapsed (``metadata.jupyter.source_hidden``: JupyterLab and Notebook 7
+    show a bar that opens it). Everything else is kept as it is.
     """
     import nbformat
+
+    from coursetools.tags import BOILERPLATE
 
     out_dir = build_dir() / "student"
     if not names:
@@ -626,6 +632,8 @@ def student_edition(names=()) -> list[Path]:
                 cell.execution_count = None
             for key in ("papermill", "execution"):
                 cell.metadata.pop(key, None)
+            if BOILERPLATE in cell.metadata.get("tags", []):
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
         nb.metadata.pop("papermill", None)
         target = out_dir / path.name
         nbformat.write(nb, target)

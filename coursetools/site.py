@@ -14,16 +14,18 @@ the navigation), datasets/README.md, and every repository file these link
 to (so that the README's links, such as ``helpers/profiles.toml``, resolve on
 the site). Sphinx runs with warnings as errors (``-W``).
 
-The slides are copies of the notebooks with slide metadata set at build time
-(the committed notebooks carry none): every ``#``/``##`` heading starts a slide,
-a ``###`` heading a sub-slide, and a cell that would not fit on its slide (long
-source or output) goes on a sub-slide of its own.
+The slides are made from copies of the notebooks with slide metadata set at
+build time (the committed notebooks carry none): coursetools.slides decides what
+goes on each slide and what into its speaker notes.
+
+A code cell tagged ``boilerplate`` (coursetools.tags) has its code collapsed on
+the site (myst-nb's ``hide-input``: a "Show code cell source" toggle), its
+outputs shown.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import posixpath
 import re
@@ -33,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from coursetools import slides
+from coursetools.tags import BOILERPLATE
 from helpers.data import project_root
 from helpers.runs import build_dir
 
@@ -147,6 +151,18 @@ def _site_markdown(
     return _LINK.sub(fix, markdown)
 
 
+def _stage_notebook(source: Path, target: Path) -> None:
+    """A notebook for the site: its ``boilerplate`` cells also tagged
+    ``hide-input`` (myst-nb collapses their code and shows their outputs)."""
+    nb = json.loads(source.read_text("utf-8"))
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if BOILERPLATE in tags and "hide-input" not in tags:
+            tags.append("hide-input")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
 def stage(src: Path) -> Path:
     """Write the Sphinx sources of the site into ``src`` (emptied first)."""
     shutil.rmtree(src, ignore_errors=True)
@@ -180,7 +196,7 @@ def stage(src: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
         else:
-            _copy(ROOT / repo_path, target)
+            _stage_notebook(ROOT / repo_path, target)
         # Each page links to the file it comes from, copied under its own path.
         _copy(ROOT / repo_path, src / "_extra" / repo_path)
     for repo_path in files:
@@ -218,77 +234,6 @@ def build_site(out: Path | None = None) -> Path:
     return out
 
 
-#: About how many lines of text fit on one slide (source, outputs, a figure).
-SLIDE_LINES = 24
-#: A longer stream output (a training log) keeps its head and tail on the slide.
-STREAM_HEAD, STREAM_TAIL = 4, 10
-_HEADING = re.compile(r"^(#{1,6}) ")
-
-
-def _lines(text: str, width: int = 90) -> int:
-    return sum(1 + len(line) // width for line in text.splitlines())
-
-
-def _cell_lines(cell) -> int:
-    """About how many lines of a slide a cell takes."""
-    size = _lines(cell.source)
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            size += _lines(output.text)
-        elif output.output_type == "error":
-            size += 10
-        else:
-            data = output.get("data", {})
-            if any(key.startswith("image/") for key in data):
-                size += 14
-            elif "text/html" in data:
-                size += min(_lines(data["text/html"]) // 2, 20)
-            else:
-                size += _lines(data.get("text/plain", ""))
-    return size
-
-
-def _shorten_streams(cell) -> None:
-    """Long stream outputs keep their first and last lines (the notebook has all)."""
-    for output in cell.get("outputs", []):
-        if output.output_type != "stream":
-            continue
-        lines = output.text.splitlines()
-        if len(lines) > STREAM_HEAD + STREAM_TAIL + 1:
-            hidden = len(lines) - STREAM_HEAD - STREAM_TAIL
-            output.text = "\n".join(
-                lines[:STREAM_HEAD]
-                + [f"... {hidden} lines not shown (see the notebook) ..."]
-                + lines[-STREAM_TAIL:]
-            )
-
-
-def slide_metadata(nb):
-    """A copy of a notebook with reveal.js slide metadata.
-
-    The first cell and every ``#`` or ``##`` heading start a slide, a ``###``
-    heading a sub-slide; any other cell stays on the current (sub-)slide unless
-    it would overflow it (about `SLIDE_LINES` lines), when it starts a sub-slide.
-    Long stream outputs are shortened (`_shorten_streams`).
-    """
-    nb = copy.deepcopy(nb)
-    used = 0
-    for i, cell in enumerate(nb.cells):
-        _shorten_streams(cell)
-        size = _cell_lines(cell)
-        heading = None
-        if cell.cell_type == "markdown" and (m := _HEADING.match(cell.source.lstrip())):
-            heading = len(m.group(1))
-        if i == 0 or (heading is not None and heading <= 2):
-            kind, used = "slide", size
-        elif heading == 3 or used + size > SLIDE_LINES:
-            kind, used = "subslide", size
-        else:
-            kind, used = "-", used + size
-        cell.metadata["slideshow"] = {"slide_type": kind}
-    return nb
-
-
 def _title(nb, default: str) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
@@ -301,7 +246,9 @@ def build_slides(out: Path | None = None) -> Path:
 
     The decks load reveal.js and MathJax from ``out`` (copied from site/node_modules),
     nothing from a CDN; they are made from copies of the committed notebooks
-    with slide metadata (`slide_metadata`), never executed.
+    (`coursetools.slides.deck`), never executed. The index gives each deck's
+    number of slides and an estimate of the time to present it
+    (`coursetools.slides.presenting_minutes`).
     """
     import html
 
@@ -322,26 +269,37 @@ def build_slides(out: Path | None = None) -> Path:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    items = []
+    rows = []
     for path in notebooks():
-        nb = slide_metadata(nbformat.read(path, as_version=4))
+        nb = nbformat.read(path, as_version=4)
+        shown, count = slides.deck(nb)
         body, _ = exporter.from_notebook_node(
-            nb, resources={"metadata": {"name": path.stem}}
+            shown, resources={"metadata": {"name": path.stem}}
         )
         name = f"{path.stem}.slides.html"
         (out / name).write_text(body, "utf-8")
-        items.append(
-            f'<li><a href="{name}">{html.escape(_title(nb, path.stem))}</a></li>'
+        rows.append(
+            f'<tr><td><a href="{name}">{html.escape(_title(nb, path.stem).replace("`", ""))}</a></td>'
+            f'<td class="n">{count}</td>'
+            f'<td class="n">{slides.presenting_minutes(count)} min</td></tr>'
         )
+    per_slide = f"{slides.MINUTES_PER_SLIDE:g}"
     (out / "index.html").write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Slides: text and sequences with Keras 3</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;"
-        "line-height:1.5}</style></head><body>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:56em;margin:2em auto;"
+        "line-height:1.5}td,th{padding:0.2em 0.8em;text-align:left}"
+        "td.n,th.n{text-align:right}</style></head><body>\n"
         "<h1>Slides: deep learning for text and sequences, with Keras 3</h1>\n"
-        "<p>One reveal.js deck a lesson (arrow keys: right for the next slide, "
-        "down for a sub-slide; <kbd>s</kbd> for speaker notes).</p>\n"
-        f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n",
+        "<p>One reveal.js deck a lesson: the code, its outputs and its figures on "
+        "the slides, the notebook's explanations in the speaker notes (press "
+        "<kbd>s</kbd>). <kbd>Space</kbd> or the right arrow for the next slide, "
+        "<kbd>Esc</kbd> for an overview.</p>\n"
+        f"<p>Time to present: about {per_slide} minutes a slide, rounded up to "
+        "5 minutes (exercises and questions not counted).</p>\n"
+        '<table>\n<tr><th>Lesson</th><th class="n">Slides</th>'
+        '<th class="n">About</th></tr>\n'
+        f"{chr(10).join(rows)}\n</table>\n</body></html>\n",
         "utf-8",
     )
     print(f"slides: {out} ({time.perf_counter() - start:.1f} s)")

@@ -428,6 +428,10 @@ def test_student_edition_has_no_solutions_and_keeps_everything_else(
         )
         assert any("parameters" in c.metadata.get("tags", []) for c in student.cells)
         assert "papermill" not in student.metadata
+        # boilerplate: kept (it runs), its code collapsed; nothing else collapsed
+        for cell in student.cells:
+            hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+            assert hidden == ("boilerplate" in cell.metadata.get("tags", []))
 
 
 def test_student_edition_keeps_cells_after_a_later_section(tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from coursetools import site
+from coursetools import site, slides
 from helpers.runs import build_dir
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,62 @@ IMAGES_JS = """async () => {
   await Promise.all(images.map(img => img.decode().catch(() => null)));
   return images.filter(img => !(img.complete && img.naturalWidth > 0))
                .map(img => img.currentSrc || img.src);
+}"""
+# Every slide of a deck shown in turn: what runs off the slide or scrolls inside
+# it, its figures (each loaded, whole and large), and slides that are a heading
+# over empty space or carry a paragraph of prose.
+OVERFLOW_JS = """async () => {
+  Reveal.configure({transition: "none", backgroundTransition: "none"});
+  const slides = Reveal.getSlides();
+  const problems = [], figures = [];
+  const frame = () => document.querySelector(".reveal .slides").getBoundingClientRect();
+  const off = (r, f) => Math.max(r.bottom - f.bottom, r.right - f.right,
+                                 f.left - r.left, f.top - r.top);
+  for (const [n, slide] of slides.entries()) {
+    const at = Reveal.getIndices(slide);
+    Reveal.slide(at.h, at.v);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const f = frame();
+    const heading = slide.querySelector("h1, h2, h3");
+    const where = `slide ${n + 1} (${heading ? heading.textContent.trim() : ""})`;
+    const shown = [...slide.querySelectorAll("*")].filter(el => !el.closest("aside.notes"));
+    let worst = null;
+    for (const el of shown) {
+      const r = el.getBoundingClientRect();
+      if (!r.width && !r.height) continue;
+      const out = off(r, f);
+      if (out > 1 && (!worst || out > worst.out))
+        worst = {out, what: el.tagName + "." + (el.getAttribute("class") || "")};
+      const style = getComputedStyle(el);
+      if (["auto", "scroll", "hidden"].includes(style.overflowX)
+          && el.scrollWidth > el.clientWidth + 1)
+        problems.push(`${where}: ${el.tagName}.${el.getAttribute("class")} is cut or scrolls sideways`);
+      if (["auto", "scroll", "hidden"].includes(style.overflowY)
+          && el.scrollHeight > el.clientHeight + 1 && el.tagName !== "MJX-CONTAINER")
+        problems.push(`${where}: ${el.tagName}.${el.getAttribute("class")} is cut or scrolls`);
+    }
+    if (worst)
+      problems.push(`${where}: ${worst.what.slice(0, 60)} runs ${Math.round(worst.out)} px off`);
+    for (const img of slide.querySelectorAll("img")) {
+      if (img.closest("aside.notes")) continue;
+      await img.decode().catch(() => null);
+      const r = img.getBoundingClientRect();
+      const large = r.height >= 0.6 * f.height || r.width >= 0.8 * f.width;
+      figures.push({slide: n, width: Math.round(r.width), height: Math.round(r.height)});
+      if (!(img.complete && img.naturalWidth > 0)) problems.push(`${where}: a figure did not load`);
+      else if (off(r, f) > 1) problems.push(`${where}: a figure is not whole`);
+      else if (!large) problems.push(`${where}: a figure is small (${Math.round(r.width)}x${Math.round(r.height)})`);
+    }
+    if (n > 0) {
+      const content = shown.filter(el => el.matches(
+        ".jp-CodeCell, li, table, img, .jp-OutputArea-output"));
+      if (!content.length) problems.push(`${where}: a heading over empty space`);
+      for (const p of slide.querySelectorAll(".jp-MarkdownOutput p"))
+        if (!p.closest("li, aside.notes")) problems.push(`${where}: a paragraph of prose`);
+    }
+  }
+  return {slides: slides.length, problems, figures,
+          frame: [Math.round(frame().width), Math.round(frame().height)]};
 }"""
 MATHJAX_READY_JS = """async () => {
   if (!window.MathJax) return false;
@@ -147,9 +203,9 @@ def browser():
 class Visit:
     """A fresh browser page that records console errors and outside requests."""
 
-    def __init__(self, browser, color_scheme="light"):
+    def __init__(self, browser, color_scheme="light", height=900):
         self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+            viewport={"width": 1280, "height": height}, color_scheme=color_scheme
         )
         self.errors: list[str] = []
         self.outside: list[str] = []
@@ -321,7 +377,7 @@ def test_every_slide_deck_loads_and_advances(built, server, visit):
 
 
 def test_a_slide_deck_advances(built, server, visit):
-    v = visit()
+    v = visit(height=720)
     page = v.open(f"{server}/slides/05_simple_rnn.slides.html")
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     first = page.evaluate("Reveal.getIndices()")
@@ -363,3 +419,112 @@ def test_links_of_the_index_and_the_docs_resolve(built, server, visit):
     broken = [h for h in sorted(local) if v.page.request.get(h).status != 200]
     assert not broken, f"links that do not resolve: {broken}"
     v.check("index and docs links")
+
+
+def _open_deck(v, server, name: str):
+    page = v.open(f"{server}/slides/{name}")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    return page
+
+
+def test_the_decks_index_gives_slides_and_time(built, server, visit):
+    v = visit()
+    page = v.open(f"{server}/slides/index.html")
+    rows = page.locator("tr:has(a)")
+    assert rows.count() == len(site.notebooks())
+    assert "minutes a slide" in page.locator("body").inner_text()
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        href = cells.nth(0).locator("a").get_attribute("href")
+        count = int(cells.nth(1).inner_text())
+        minutes = int(cells.nth(2).inner_text().split()[0])
+        assert minutes == slides.presenting_minutes(count)
+        deck = visit(height=720)
+        total = _open_deck(deck, server, href).evaluate("Reveal.getTotalSlides()")
+        assert total == count, (href, total, count)
+        deck.close()
+    v.check("slides index")
+
+
+def test_no_slide_overflows_a_1280x720_screen(built, server, visit):
+    """Every slide of every deck at 1280x720: nothing runs off the slide or
+    scrolls inside it, every figure is loaded, whole and large, no slide is a
+    heading over empty space or carries a paragraph (the prose is in the notes).
+    Screenshots for review: a figure slide and the speaker view."""
+    decks = sorted(p.name for p in (build_dir() / "slides").glob("*.slides.html"))
+    problems = []
+    for name in decks:
+        v = visit(height=720)
+        page = _open_deck(v, server, name)
+        result = page.evaluate(OVERFLOW_JS)
+        problems += [f"{name}: {p}" for p in result["problems"]]
+        assert result["figures"] or name[:2] in {"02", "05"}, f"{name}: no figure"
+        notes = page.evaluate(
+            "Reveal.getSlides().filter(s => s.querySelector('aside.notes')).length"
+        )
+        assert notes >= result["slides"] // 3, f"{name}: {notes} slides with notes"
+        v.check(name)
+        v.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_screenshots_of_a_figure_slide_and_the_speaker_view(built, server, visit):
+    v = visit(height=720)
+    page = _open_deck(v, server, "09_recurrent_baseline.slides.html")
+    page.evaluate("Reveal.configure({transition: 'none'})")
+    # the forecasts on the test year: the deck's last figure
+    index = page.evaluate(
+        "Reveal.getSlides().findLastIndex(s => s.querySelector('img'))"
+    )
+    assert index > 0
+    page.evaluate(
+        "n => { const at = Reveal.getIndices(Reveal.getSlides()[n]);"
+        " Reveal.slide(at.h, at.v); }",
+        index,
+    )
+    page.wait_for_timeout(300)
+    figure = page.locator("section.present img").first
+    box = figure.bounding_box()
+    assert box["height"] >= 0.6 * 720, box
+    _screenshot(page, "slide-figure.png")
+    with v.context.expect_page() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    speaker.set_viewport_size({"width": 1280, "height": 800})
+    speaker.wait_for_selector(".speaker-controls-notes .value", timeout=20_000)
+    speaker.wait_for_function(
+        "document.querySelector('.speaker-controls-notes .value').textContent.trim()"
+        ".length > 100",
+        timeout=20_000,
+    )
+    speaker.wait_for_timeout(1500)  # the current and upcoming slides' frames
+    notes = speaker.locator(".speaker-controls-notes .value").inner_text()
+    assert "common-sense" in notes or "forecast" in notes, notes[:200]
+    _screenshot(speaker, "slide-speaker-view.png")
+    v.check("speaker view")
+
+
+def test_boilerplate_code_is_collapsed_on_the_site(built, server, visit):
+    """Cells tagged boilerplate: their code behind a toggle (myst-nb's
+    hide-input), their outputs shown."""
+    import nbformat
+
+    from coursetools.tags import BOILERPLATE
+
+    nb = nbformat.read(
+        site.ROOT / "notebooks" / "09_recurrent_baseline.ipynb", as_version=4
+    )
+    tagged = [c for c in nb.cells if BOILERPLATE in c.metadata.get("tags", [])]
+    v = visit()
+    page = v.open(f"{server}/site/notebooks/09_recurrent_baseline.html")
+    cells = page.locator("div.cell.tag_boilerplate")
+    assert cells.count() == len(tagged)
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        assert cell.locator("details.hide summary").count() == 1
+        assert not cell.locator("div.cell_input").first.is_visible()
+    figures = page.locator("div.cell.tag_boilerplate div.cell_output img")
+    assert figures.count() >= 2
+    figures.first.scroll_into_view_if_needed()
+    assert figures.first.is_visible()
+    v.check("boilerplate on the site")
