@@ -100,3 +100,16 @@ def imdb_mirror(isolated_data, monkeypatch):
 @pytest.fixture
 def small_imdb(imdb_mirror):
     return imdb_mirror()
+
+
+@pytest.fixture
+def real_imdb():
+    """The real IMDB data (a lesson run needs it): skip without it, fail in CI."""
+    from helpers import data
+
+    try:
+        data.fetch("imdb", download=False)
+    except data.DatasetError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("the IMDB data is not here (set COURSE_DATA_MIRROR)")

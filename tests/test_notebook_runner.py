@@ -461,20 +461,13 @@ def test_student_edition_keeps_cells_after_a_later_section(tmp_path, monkeypatch
     ]
 
 
-def test_the_student_edition_runs_in_the_smoke_profile(tmp_path, monkeypatch):
+def test_the_student_edition_runs_in_the_smoke_profile(
+    tmp_path, monkeypatch, real_imdb
+):
     """Issue #14: the edition students get must run, not only look right."""
-    import os
 
     import papermill
 
-    from helpers import data
-
-    try:
-        data.fetch("imdb", download=False)
-    except data.DatasetError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the IMDB data is not here (set COURSE_DATA_MIRROR)")
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     (path,) = notebooks.student_edition(["02"])
     out = tmp_path / "executed.ipynb"

@@ -88,15 +88,10 @@ def test_the_wheel_holds_both_packages_and_the_profiles(wheel):
     assert names == expected, (sorted(expected - names), sorted(names - expected))
 
 
-def test_a_lesson_runs_from_the_installed_wheel_in_an_empty_folder(installed, tmp_path):
-    from helpers import data
+def test_a_lesson_runs_from_the_installed_wheel_in_an_empty_folder(
+    installed, tmp_path, real_imdb
+):
 
-    try:
-        data.fetch("imdb", download=False)
-    except data.DatasetError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the IMDB data is not here (set COURSE_DATA_MIRROR)")
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     nb = nbformat.read(project_root() / "notebooks" / f"{NOTEBOOK}.ipynb", 4)
