@@ -5,7 +5,7 @@
                                           [--rounds N] [--size full|small]
 
 ``pipeline`` measures, at the book's settings (10 days of hourly steps, batches
-of 128, the ``GRU(32)`` of notebook 09), what the input pipeline costs a
+of 128, the ``GRU(32)`` of notebook 10), what the input pipeline costs a
 training epoch. The same training steps are timed five ways, interleaved and
 repeated (the median is kept), in steady state (the first steps and the end of
 ``fit`` not counted):
@@ -261,8 +261,8 @@ SIZES = {
     "small": {"samples": 256, "maxlen": 60, "timesteps": 24, "chars": 20},
 }
 VOCABULARY = 10_000  # the IMDB lessons' max_features
-SERIES_FEATURES = 12  # the Beijing record's columns, as notebooks 08-11 use them
-CHARACTERS = 57  # notebook 14's Nietzsche corpus
+SERIES_FEATURES = 12  # the Beijing record's columns, as notebooks 09-12 use them
+CHARACTERS = 57  # notebook 15's Nietzsche corpus
 SHORT_MAXLEN = 20  # notebook 03's reviews: their last 20 words
 
 #: Each lesson's main model: (model, data); `_build` makes it as the lesson does.
@@ -270,15 +270,15 @@ LESSONS = {
     "03": ("Embedding(10000, 8) → Flatten → Dense", "imdb-short"),
     "05": ("Embedding → SimpleRNN(32)", "imdb"),
     "06": ("Embedding → LSTM(32)", "imdb"),
-    "07": ("Embedding → GRU(32)", "imdb"),
-    "08": ("Flatten → Dense(32)", "series"),
-    "09": ("GRU(32)", "series"),
-    "10": ("GRU(32), dropout 0.2, recurrent dropout 0.2", "series"),
-    "11": ("GRU(32) → GRU(64), dropout 0.1, recurrent dropout 0.5", "series"),
-    "12": ("Embedding → Bidirectional(LSTM(32))", "imdb"),
-    "13": ("Embedding(10000, 128) → Conv1D(32, 7) ×2", "imdb"),
-    "14": ("one-hot → LSTM(128)", "chars"),
-    "15": ("Embedding(mask_zero=True) → GRU(32)", "imdb-post"),
+    "08": ("Embedding → GRU(32)", "imdb"),
+    "09": ("Flatten → Dense(32)", "series"),
+    "10": ("GRU(32)", "series"),
+    "11": ("GRU(32), dropout 0.2, recurrent dropout 0.2", "series"),
+    "12": ("GRU(32) → GRU(64), dropout 0.1, recurrent dropout 0.5", "series"),
+    "13": ("Embedding → Bidirectional(LSTM(32))", "imdb"),
+    "14": ("Embedding(10000, 128) → Conv1D(32, 7) ×2", "imdb"),
+    "15": ("one-hot → LSTM(128)", "chars"),
+    "16": ("Embedding(mask_zero=True) → GRU(32)", "imdb-post"),
 }
 
 
@@ -324,7 +324,7 @@ def _build(lesson: str, x):
     """The lesson's main model, compiled as the lesson compiles it."""
     import keras
 
-    class OneHot(keras.layers.Layer):  # notebook 14's: the ids one-hot encoded
+    class OneHot(keras.layers.Layer):  # notebook 15's: the ids one-hot encoded
         def __init__(self, depth, **kwargs):
             super().__init__(**kwargs)
             self.depth = depth
@@ -337,27 +337,27 @@ def _build(lesson: str, x):
     inputs = keras.Input(shape=x.shape[1:], dtype=str(x.dtype))
     if lesson == "03":
         body = [layers.Embedding(VOCABULARY, 8), layers.Flatten()]
-    elif lesson in ("05", "06", "07", "12", "15"):
+    elif lesson in ("05", "06", "08", "13", "16"):
         recurrent = {
             "05": lambda: layers.SimpleRNN(32),
             "06": lambda: layers.LSTM(32),
-            "07": lambda: layers.GRU(32),
-            "12": lambda: layers.Bidirectional(layers.LSTM(32)),
-            "15": lambda: layers.GRU(32),
+            "08": lambda: layers.GRU(32),
+            "13": lambda: layers.Bidirectional(layers.LSTM(32)),
+            "16": lambda: layers.GRU(32),
         }[lesson]()
-        body = [layers.Embedding(VOCABULARY, 32, mask_zero=lesson == "15"), recurrent]
-    elif lesson == "08":
-        body = [layers.Flatten(), layers.Dense(32, activation="relu")]
+        body = [layers.Embedding(VOCABULARY, 32, mask_zero=lesson == "16"), recurrent]
     elif lesson == "09":
-        body = [layers.GRU(32)]
+        body = [layers.Flatten(), layers.Dense(32, activation="relu")]
     elif lesson == "10":
-        body = [layers.GRU(32, dropout=0.2, recurrent_dropout=0.2)]
+        body = [layers.GRU(32)]
     elif lesson == "11":
+        body = [layers.GRU(32, dropout=0.2, recurrent_dropout=0.2)]
+    elif lesson == "12":
         body = [
             layers.GRU(32, dropout=0.1, recurrent_dropout=0.5, return_sequences=True),
             layers.GRU(64, activation="relu", dropout=0.1, recurrent_dropout=0.5),
         ]
-    elif lesson == "13":
+    elif lesson == "14":
         body = [
             layers.Embedding(VOCABULARY, 128),
             layers.Conv1D(32, 7, activation="relu"),
@@ -365,7 +365,7 @@ def _build(lesson: str, x):
             layers.Conv1D(32, 7, activation="relu"),
             layers.GlobalMaxPooling1D(),
         ]
-    elif lesson == "14":
+    elif lesson == "15":
         body = [OneHot(CHARACTERS), layers.LSTM(128)]
     else:
         raise ValueError(f"no main model for lesson {lesson!r}")
@@ -382,7 +382,7 @@ def _build(lesson: str, x):
     else:
         outputs = layers.Dense(1, activation="sigmoid")(h)
         loss = "binary_crossentropy"
-        optimizer = keras.optimizers.RMSprop(1e-4) if lesson == "13" else "rmsprop"
+        optimizer = keras.optimizers.RMSprop(1e-4) if lesson == "14" else "rmsprop"
     model = keras.Model(inputs, outputs, name=f"lesson_{lesson}")
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model

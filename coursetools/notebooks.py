@@ -65,7 +65,7 @@ def _number(stem: str) -> int:
 def _select(stems: list[str], names, what: str = "notebook") -> list[str]:
     """The ``stems`` that ``names`` select, in course order.
 
-    A name is a number (``1`` and ``01`` both mean notebook 01, never 10-15), a
+    A name is a number (``1`` and ``01`` both mean notebook 01, never 11-16), a
     whole stem (``01_one_hot_encoding``), or a file name or path ending in
     ``.ipynb``. Every name must select something: a typo stops the run before
     anything is executed.
@@ -458,10 +458,10 @@ def _relative_paths(path: Path, output: Path | None = None) -> None:
 
 
 #: Extra smoke runs of `make test`: a notebook run again with other parameters.
-#: Notebook 08 on the book's Jena file (in CI, the offline 4,000-row slice), so
+#: Notebook 09 on the book's Jena file (in CI, the offline 4,000-row slice), so
 #: that the book's path stays tested end to end; its figures and results go to
-#: ``08_series_data_and_baselines-jena`` (`helpers.runs.Run.label`).
-VARIANTS = {"08_series_data_and_baselines": {"jena": {"series": "jena"}}}
+#: ``09_series_data_and_baselines-jena`` (`helpers.runs.Run.label`).
+VARIANTS = {"09_series_data_and_baselines": {"jena": {"series": "jena"}}}
 
 
 def notebook_of(label: str) -> str:

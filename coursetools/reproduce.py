@@ -40,7 +40,7 @@ from helpers.runs import BUILD_ENV, COMMITTED_RESULTS_DIR
 
 #: Two single runs (a seed, or another processor's rounding) of a trained model:
 #: agreement within 5% of the committed value. The seed spreads the lessons
-#: record are 0.3-0.9% of the value for the forecasting models (08, 09) and
+#: record are 0.3-0.9% of the value for the forecasting models (09, 10) and
 #: the LSTMs of 12: two single runs differ by sqrt(2) spreads, so 5% is 3 of
 #: those standard deviations for a spread of up to 1.2% (docs/reproduce.md).
 DEFAULT_RELATIVE = 0.05

@@ -2,14 +2,14 @@
 
 data        the dataset registry, verified downloads, loaders (notebook 01)
 text        IMDB reviews as integer sequences (notebook 03)
-series      the time series of the forecasting lessons, validated (notebook 08)
-sequences   time-series windowing, a series prepared for training (notebook 08)
+series      the time series of the forecasting lessons, validated (notebook 09)
+sequences   time-series windowing, a series prepared for training (notebook 09)
 runs        run profiles, seeding, build folders (notebook 01)
 style       the figure style that `setup` applies (notebook 01)
-plotting    the figures' save path, training curves (notebooks 01, 03, 07, 09)
-generation  temperature sampling for text generation (notebook 14)
+plotting    the figures' save path, training curves (notebooks 01, 03, 07, 10)
+generation  temperature sampling for text generation (notebook 15)
 reporting   headline numbers with their provenance (notebook 01)
-classifiers a text classifier over seeds, judged at its best epoch (notebook 07)
+classifiers a text classifier over seeds, judged at its best epoch (notebook 08)
 
 Each helper is introduced in the lesson that teaches it (its docstring says
 which) and reused afterwards. The code a lesson teaches stays in its notebook.
@@ -22,7 +22,6 @@ from .classifiers import (
     classifier_seeds,
     fit_best,
     record_accuracy,
-    time_classifier_epochs,
 )
 from .data import (
     fetch,
@@ -77,7 +76,6 @@ __all__ = [
     "classifier_seeds",
     "fit_best",
     "record_accuracy",
-    "time_classifier_epochs",
     "SERIES",
     "beijing_frame",
     "load_beijing_pm25",

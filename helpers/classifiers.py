@@ -1,8 +1,8 @@
 """Training a text classifier over several seeds, judged at its best epoch.
 
-Introduced in notebook 07, where `SimpleRNN`, `LSTM` and `GRU` are compared on
-IMDB over three seeds each and timed side by side; reused in 12 (reading reviews
-forwards, backwards and both ways), 13 and 15 (with and without a mask). The
+Notebook 08 writes this loop out, where `LSTM` and `GRU` are compared on IMDB
+over three seeds each against a bag of words; reused in 13 (reading reviews
+forwards, backwards and both ways), 14 and 16 (with and without a mask). The
 model (and its compilation) stays in the notebook; this module only repeats the
 training and collects the numbers.
 """
@@ -106,57 +106,32 @@ def accuracy_table(runs: dict, book: dict | None = None):
             "best epoch": ", ".join(str(e) for e in table["best epoch"]),
             "validation accuracy": spread(table["validation accuracy"]),
             "test accuracy (best epoch)": spread(table["test accuracy"]),
-            "book validation": book.get(name, ""),
         }
+        if book:
+            rows[label]["book validation"] = book.get(name, "")
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def record_accuracy(name: str, values, book=None, note: str = "") -> None:
+def record_accuracy(
+    name: str, values, book=None, note: str = "", echo: bool = True
+) -> None:
     """Record an accuracy: one value, or the mean of one per seed and its spread.
 
     With several values, their mean is recorded under ``name`` (the values kept
-    beside it) and their sample standard deviation as ``<name>_std``.
+    beside it) and their sample standard deviation as ``<name>_std``. With
+    ``echo=False`` nothing is printed (for numbers a table shows already).
     """
     from .reporting import record
 
     values = np.atleast_1d(np.asarray(values, dtype="float64"))
     if len(values) == 1:
-        record(name, float(values[0]), book=book, note=note)
+        record(name, float(values[0]), book=book, note=note, echo=echo)
         return
     note = f"{note}; mean of {len(values)} seeds".lstrip("; ")
-    record(name, float(values.mean()), book=book, note=note, values=values)
+    record(name, float(values.mean()), book=book, note=note, values=values, echo=echo)
     record(
         f"{name}_std",
         float(values.std(ddof=1)),
         note=f"standard deviation over {len(values)} seeds",
+        echo=echo,
     )
-
-
-def time_classifier_epochs(
-    models: dict, x, y, *, epochs: int, batch_size: int, validation_split=0.2
-):
-    """Seconds of every training epoch of each compiled model, trained in turn.
-
-    Introduced in notebook 07. Each model is trained one epoch at a time on
-    ``(x, y)``, the models taking turns for ``epochs`` rounds, so that a change
-    in the machine's load hits them alike (`helpers.interleaved_epoch_times`);
-    validation on the last ``validation_split`` is part of each epoch, as in
-    `fit_best`. Returns a DataFrame, one row per epoch and one column of seconds
-    per model: compare their ``median()``, since the first epoch also traces the
-    model.
-    """
-    from .reporting import interleaved_epoch_times
-
-    def fit_epoch(model, epoch, timer):
-        model.fit(
-            x,
-            y,
-            batch_size=batch_size,
-            validation_split=validation_split,
-            initial_epoch=epoch,
-            epochs=epoch + 1,
-            callbacks=[timer],
-            verbose=0,
-        )
-
-    return interleaved_epoch_times(models, fit_epoch, epochs)

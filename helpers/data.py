@@ -836,7 +836,7 @@ def load_jena_climate():
     info = _PROVENANCE["jena_climate"]
     df.attrs.update(
         official=bool(info["official"]) and len(df) == 420_551,
-        source=f"{info['file']} ({info['source']})",
+        source=info["file"],
         path=str(path),
     )
     return df
@@ -845,7 +845,7 @@ def load_jena_climate():
 def load_beijing_pm25():
     """The Beijing PM2.5 CSV as in the file: a pandas DataFrame, ``NA`` as NaN.
 
-    Introduced in notebook 08, which turns it into a series
+    Introduced in notebook 09, which turns it into a series
     (`helpers.series.beijing_frame`). The CSV is verified against its pinned
     sha256, also when it was extracted from the official zip. ``df.attrs["path"]``
     names the file.

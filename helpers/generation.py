@@ -1,8 +1,8 @@
 """Sampling the next token of a generated text, with a temperature.
 
-Introduced in notebook 14 (character-level text generation), which writes out and
+Introduced in notebook 15 (character-level text generation), which writes out and
 explains `reweight_distribution` and `sample_next`; kept here, with input checks
-added, for the word-level generator of notebook 15.
+added, for the word-level generator of notebook 16.
 
 The book's ``sample(preds, temperature)`` (1st ed., section 8.1) takes ``log(preds)``
 (a warning and ``-inf`` where a probability is 0) and exponentiates ``log(p) / T``
@@ -56,7 +56,7 @@ def check_windows(
 ) -> int:
     """Check the windowing settings of a character model; return the window count.
 
-    Notebook 14 cuts its training text to the first ``max_chars`` characters
+    Notebook 15 cuts its training text to the first ``max_chars`` characters
     (``0``: the whole text of ``text_length`` characters) and takes windows of
     ``maxlen`` characters, and the character after each, every ``step``
     characters. Settings that leave no window raise a `ValueError` that names
@@ -67,7 +67,7 @@ def check_windows(
     count of training windows, the book's ``len(range(0, len(text) - maxlen,
     step))`` over the training part.
     """
-    where = 'helpers/profiles.toml, ["14_text_generation".<profile>]'
+    where = 'helpers/profiles.toml, ["15_text_generation".<profile>]'
     for name, value, least in (("maxlen", maxlen, 1), ("step", step, 1)):
         if not isinstance(value, int) or value < least:
             raise ValueError(

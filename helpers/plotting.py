@@ -146,7 +146,7 @@ def plot_lstm_cell():
 def plot_seed_accuracies(logs: dict, title: str):
     """Validation accuracy per epoch of classifiers trained with several seeds.
 
-    Introduced in notebook 07, reused in 15. ``logs`` maps a model's name to the
+    Introduced in notebook 08, reused in 16. ``logs`` maps a model's name to the
     per-seed logs that `helpers.classifier_seeds` returns; each model gets one
     colour and one line per seed. Returns ``(fig, ax)``: add lines (a chance
     level) and call ``ax.legend()`` again before `save_fig`.
@@ -174,7 +174,7 @@ def plot_seed_accuracies(logs: dict, title: str):
 def plot_seed_histories(histories: dict, title: str, baseline: float | None = None):
     """Training and validation MAE of one model trained with several seeds.
 
-    Introduced in notebook 09, reused in 10-13. ``histories`` maps a seed to its
+    Introduced in notebook 10, reused in 10-13. ``histories`` maps a seed to its
     Keras ``History`` (what `helpers.train_seeds` returns); ``baseline`` draws
     the common-sense validation MAE. One colour per seed: dashed training,
     solid validation. Returns the figure; save it with `save_fig`.

@@ -117,7 +117,7 @@ def committed_results(notebook: str) -> list[dict]:
 def recorded(notebook: str, name: str, series: str | None = None):
     """The per-seed values of a number recorded by an earlier notebook, or None.
 
-    Introduced in notebook 09, which compares its GRU with notebook 08's dense
+    Introduced in notebook 10, which compares its GRU with notebook 09's dense
     model. Reads the results of ``notebook`` in the current profile: this
     machine's last run of it, or, in the full profile when this machine has
     none, the committed run's (`committed_results`), so that a lesson can be
@@ -157,7 +157,7 @@ def summary() -> str:
 def epoch_timer():
     """A Keras callback that measures the wall time of every epoch, in seconds.
 
-    Introduced in notebook 07, reused in 10, 11 and 13. Its ``times`` hold one value
+    Introduced in notebook 08, reused in 11 and 14. Its ``times`` hold one value
     per epoch; the first also traces and compiles the model, so compare ``median``.
     """
     import keras
@@ -184,9 +184,8 @@ def epoch_timer():
 def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
     """The seconds of every training epoch of each of ``models``, timed fairly.
 
-    Introduced in notebook 07 (through `helpers.time_classifier_epochs`), and in
-    notebook 10 for forecasters (through `helpers.time_epochs`). The models are
-    trained one epoch each in turn, ``epochs`` rounds, so that a change in the
+    Used by `helpers.time_epochs`, which times forecasters in notebook 11. The
+    models are trained one epoch each in turn, ``epochs`` rounds, so that a change in the
     machine's load hits them alike: ``fit_epoch(model, epoch, timer)`` must train
     ``model`` for epoch number ``epoch`` (0-based) with the `epoch_timer`
     ``timer`` among its callbacks. Returns a DataFrame with one row per epoch

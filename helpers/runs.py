@@ -155,8 +155,8 @@ class Run:
     def label(self) -> str:
         """The notebook's name, with ``-<variant>`` for a run with overrides.
 
-        Figures and results of ``08_series_data_and_baselines`` run with
-        ``series="jena"`` go to ``08_series_data_and_baselines-jena``, so that
+        Figures and results of ``09_series_data_and_baselines`` run with
+        ``series="jena"`` go to ``09_series_data_and_baselines-jena``, so that
         they never replace those of the profile's own run.
         """
         return f"{self.notebook}-{self.variant}" if self.variant else self.notebook
@@ -190,7 +190,7 @@ _CURRENT: Run | None = None
 def check_settings(settings: Settings) -> None:
     """Refuse settings that cannot work, before a notebook does anything.
 
-    Today: the character windows of notebook 14 (`helpers.generation.check_windows`:
+    Today: the character windows of notebook 15 (`helpers.generation.check_windows`:
     ``max_chars`` must leave room for one window of ``maxlen + 1`` characters),
     which would otherwise fail deep in NumPy with "window shape cannot be larger
     than input array shape". Raises ``ValueError`` naming the setting.

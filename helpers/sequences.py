@@ -1,8 +1,8 @@
 """Time-series windowing, and a series prepared for the forecasting lessons.
 
-Introduced in notebook 08 (data, windowing and baselines), where the book's
+Introduced in notebook 09 (data, windowing and baselines), where the book's
 ``generator`` is rebuilt as a ``keras.utils.PyDataset`` and compared with
-`make_dataset`; reused by notebooks 09-13. Which series (the Beijing record or
+`make_dataset`; reused by notebooks 11-15. Which series (the Beijing record or
 the book's Jena file) and what each one is: `helpers.series`.
 
 The windowing convention (the book's, section 6.3.2)
@@ -64,12 +64,16 @@ def describe_data(df) -> str:
     )
 
 
-def select_rows(df, rows: int = 0, columns: int = 0):
-    """The first ``rows`` rows and first ``columns`` numeric columns (0: all).
+def select_rows(df, rows: int | str = "all", columns: int | str = "all"):
+    """The first ``rows`` rows and first ``columns`` numeric columns.
+
+    ``"all"`` (or 0) keeps all of them.
 
     Returns ``(df, message)``; the message says what was kept, to print.
     """
-    kept = df.iloc[: rows or len(df), : columns or df.shape[1]]
+    rows = len(df) if rows in ("all", 0) else int(rows)
+    columns = df.shape[1] if columns in ("all", 0) else int(columns)
+    kept = df.iloc[:rows, :columns]
     kept.attrs = dict(df.attrs)
     kept.attrs["official"] = df.attrs.get("official", False) and kept.shape == df.shape
     note = (
@@ -142,11 +146,12 @@ def make_dataset(
     (module docstring); ``shuffle`` draws them in a random order (fixed by
     ``seed``, new at every pass), each once per pass.
 
-    Notebook 08 gets the same samples from
-    ``keras.utils.timeseries_dataset_from_array``, which builds every window
-    separately; here a batch of windows is one vectorized gather, ``data[anchors
-    + offsets]``, computed in tf.data's background threads while the model
-    trains (measured in notebook 08 and by ``python -m coursetools.benchmarks``).
+    Notebook 09 writes this function out and gets the same samples from the
+    book's generator and from ``keras.utils.timeseries_dataset_from_array``,
+    which builds every window separately; here a batch of windows is one
+    vectorized gather, ``data[anchors + offsets]``, computed in tf.data's
+    background threads while the model trains (measured by
+    ``python -m coursetools.benchmarks pipeline``, docs/pipeline.md).
 
     ``repeat=True`` makes an endless training stream: pass follows pass (each
     shuffled anew) and the stream is cut into batches after the repeat, so that
@@ -155,7 +160,7 @@ def make_dataset(
     repeat, each pass would end with a partial batch, the model's graph would be
     built for batches of unknown size, and on a CPU TensorFlow trains a GRU about
     30% slower that way (measured by ``python -m coursetools.benchmarks pipeline``;
-    explained in notebook 08). Take ``steps_per_epoch`` batches per epoch.
+    docs/pipeline.md). Take ``steps_per_epoch`` batches per epoch.
     """
     import tensorflow as tf
 
@@ -193,7 +198,7 @@ def make_dataset(
 
 @dataclass
 class SeriesData:
-    """A series prepared the same way for every forecasting lesson (08-13).
+    """A series prepared the same way for every forecasting lesson (09-14).
 
     ``data`` is the normalized array (the training split's mean and standard
     deviation), ``columns`` its column names, ``target`` the index of the
@@ -203,7 +208,7 @@ class SeriesData:
     ``whole_batches`` (the profile's setting): the training stream is batched
     after it repeats, so every batch is whole (`make_dataset`, ``repeat=True``);
     otherwise each pass is batched, then repeated, and ends with a partial batch,
-    as in the runs committed before notebook 08 measured what that costs.
+    as in the runs committed before notebook 09 measured what that costs.
     """
 
     frame: object
@@ -343,7 +348,7 @@ def settings_in_rows(settings, spec) -> tuple[int, int, int]:
 def prepare_series(settings, seed: int = 42, series: str | None = None) -> SeriesData:
     """Load, cut, split and normalize a series for a lesson's ``settings``.
 
-    Introduced in notebook 08, which does each step by hand first. Reads
+    Introduced in notebook 09, which does each step by hand first. Reads
     ``series`` (default ``"jena"``), ``rows``, ``columns``, the lookback, step
     and delay (`settings_in_rows`), ``batch_size``, ``steps_per_epoch`` and
     ``whole_batches`` (`SeriesData`; default false) from ``settings``
@@ -355,7 +360,9 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
     name = series or getattr(settings, "series", "jena")
     spec = series_module.spec(name)
     df, note = select_rows(
-        series_module.load_series(name), settings.rows, settings.columns
+        series_module.load_series(name),
+        getattr(settings, "rows", "all"),
+        getattr(settings, "columns", "all"),
     )
     columns = list(df.columns)
     raw = df.to_numpy(dtype="float32")
@@ -376,7 +383,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
     notes = [*df.attrs.get("notes", []), note, lookback_note]
     train_windows = count_windows(0, train_end, lookback, delay)
     per_pass = math.ceil(train_windows / settings.batch_size)
-    steps = settings.steps_per_epoch
+    steps = getattr(settings, "max_steps_per_epoch", None) or settings.steps_per_epoch
     if per_pass < steps:
         notes.append(
             f"steps per epoch: {per_pass} batches of {settings.batch_size}, one pass "
@@ -416,7 +423,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
 def common_sense_mae(dataset, target: int) -> float:
     """MAE of the common-sense forecast over a `make_dataset` dataset.
 
-    Introduced in notebook 08: the forecast is the sample's last temperature
+    Introduced in notebook 09: the forecast is the sample's last temperature
     (``samples[:, -1, target]``), "tomorrow is like now".
     """
     errors = [np.abs(np.asarray(x)[:, -1, target] - np.asarray(y)) for x, y in dataset]
@@ -433,7 +440,7 @@ def train_forecaster(
 ):
     """Train ``model`` the book's way and evaluate its best epoch on the test split.
 
-    Introduced in notebook 08, where these steps are written out. RMSprop and the
+    Introduced in notebook 09, where these steps are written out. RMSprop and the
     MAE loss; ``epochs`` of ``series.steps_per_epoch`` shuffled training batches,
     validating on the whole validation split after each. The weights of the epoch
     with the lowest validation MAE are restored at the end (an ``EarlyStopping``
@@ -462,7 +469,7 @@ def train_forecaster(
 def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0):
     """Train a fresh ``build()`` model for each seed; how much the result varies.
 
-    Introduced in notebook 08, reused in 09-13. For each seed: seed everything
+    Introduced in notebook 09, reused in 09-13. For each seed: seed everything
     (`helpers.seed_everything`: initial weights, dropout), build the model, and
     train it with `train_forecaster` (the seed also orders the samples).
     Returns ``(table, histories, models)``: a DataFrame indexed by seed with
@@ -497,7 +504,7 @@ def spread(values) -> str:
     """``"0.123 ± 0.004"``: the mean and standard deviation of ``values``.
 
     The standard deviation is the sample one (``ddof=1``); a single value gets
-    no spread. Introduced in notebook 08.
+    no spread. Introduced in notebook 09.
     """
     values = np.asarray(values, dtype="float64")
     if len(values) < 2:
@@ -511,7 +518,7 @@ MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
 def mae_table(rows: dict, series: SeriesData):
     """A DataFrame of MAEs, normalized and in °C, mean ± std over the seeds.
 
-    Introduced in notebook 08, reused in 09-13. ``rows`` maps a model's name to
+    Introduced in notebook 09, reused in 10-13. ``rows`` maps a model's name to
     ``(validation MAEs, test MAEs, book)``: the MAEs one per seed (or a single
     value), in normalized units; ``book`` the book's Jena result as text ("" if
     none).
@@ -538,7 +545,15 @@ def mae_table(rows: dict, series: SeriesData):
     )
 
 
-def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
+def record_mae(
+    name: str,
+    mae,
+    series: SeriesData,
+    book=None,
+    note: str = "",
+    book_text: tuple[str, str] | None = None,
+    echo: bool = True,
+):
     """Record an MAE in normalized units and in °C, beside the book's values.
 
     ``mae`` is one value or one per seed: then their mean is recorded, and
@@ -547,25 +562,34 @@ def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
     ``book`` is the book's Jena MAE in normalized units; its °C value uses the
     book's conversion (0.29 ≈ 2.57 °C, a standard deviation of 8.85 °C). The
     normalized units of two series differ (each is its own training split's
-    standard deviation): compare series in °C.
+    standard deviation): compare series in °C. ``book_text`` is what the book's
+    text says, normalized and in °C (``("0.29", "2.57 °C")``); with it, the °C
+    record cites that text instead of converting ``book``. ``echo=False``
+    prints nothing (for numbers a table or a sentence shows already).
     """
     from .reporting import record
 
     values = np.atleast_1d(np.asarray(mae, dtype="float64"))
     if len(values) > 1:
         note = f"{note}; mean of {len(values)} seeds".lstrip("; ")
-    book_celsius = None if book is None else round(book * BOOK_CELSIUS_PER_UNIT, 2)
-    for suffix, scale, unit, book_value in (
-        ("", 1.0, "(normalized)", book),
-        ("_celsius", series.celsius, "°C", book_celsius),
+    if book_text is None:
+        book_celsius = None if book is None else round(book * BOOK_CELSIUS_PER_UNIT, 2)
+        texts = (None, None)
+    else:
+        book_celsius, texts = None, book_text
+    for suffix, scale, unit, book_value, text in (
+        ("", 1.0, "(normalized)", book, texts[0]),
+        ("_celsius", series.celsius, "°C", book_celsius, texts[1]),
     ):
         record(
             name + suffix,
             float(values.mean() * scale),
             book=book_value,
+            book_text=text,
             unit=unit,
             note=note,
             values=values * scale if len(values) > 1 else None,
+            echo=echo,
         )
         if len(values) > 1:
             record(
@@ -573,13 +597,14 @@ def record_mae(name: str, mae, series: SeriesData, book=None, note: str = ""):
                 float(values.std(ddof=1) * scale),
                 unit=unit,
                 note=f"standard deviation over {len(values)} seeds",
+                echo=echo,
             )
 
 
 def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, float]:
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
-    Introduced in notebook 10, reused in 11 and 13. The models are compiled as in
+    Introduced in notebook 11, reused in 12 and 13. The models are compiled as in
     `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so
     that a change in the machine's load hits them alike
     (`helpers.reporting.interleaved_epoch_times`). Each epoch is timed with

@@ -1,6 +1,6 @@
-"""The time series that the forecasting lessons (08-13) run on.
+"""The time series that the forecasting lessons (09-14) run on.
 
-Introduced in notebook 08, where the Beijing record's preparation is written out
+Introduced in notebook 09, where the Beijing record's preparation is written out
 (`beijing_frame` is that code) and the validation below is shown refusing a bad
 file. A lesson names its series in its profile (``series = "beijing"`` or
 ``"jena"``, ``helpers/profiles.toml``); `load_series` returns it as a validated,
@@ -156,7 +156,7 @@ def spec(name: str) -> SeriesSpec:
 def beijing_frame(raw):
     """The Beijing CSV as the lessons use it: numeric, indexed by the hour.
 
-    Written out in notebook 08, which explains each step:
+    Written out in notebook 09, which explains each step:
 
     - the four columns ``year, month, day, hour`` become the time index;
     - the text wind direction ``cbwd`` becomes four one-hot columns
@@ -317,7 +317,7 @@ def load_series(name: str):
     df.attrs = {
         "series": name,
         "official": bool(info.get("official")) and len(df) == s.full_rows,
-        "source": f"{info['file']} ({info['source']})",
+        "source": info["file"],
         "notes": notes,
     }
     return df

@@ -82,30 +82,3 @@ def test_accuracy_table_shows_mean_and_spread():
     assert table.loc["LSTM (3 seeds)", "book validation"] == 0.89
     assert table.loc["BiLSTM", "test accuracy (best epoch)"] == "0.850"
     assert table.loc["BiLSTM", "book validation"] == ""
-
-
-def test_time_classifier_epochs_interleaves_the_models():
-    x, y = toy_data()
-    order = []
-
-    def tracked(name):
-        import keras
-
-        model = tiny_model()
-
-        class Note(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                order.append((name, epoch))
-
-        fit = model.fit
-        model.fit = lambda *a, callbacks=(), **k: fit(
-            *a, callbacks=[*callbacks, Note()], **k
-        )
-        return model
-
-    seconds = classifiers.time_classifier_epochs(
-        {"a": tracked("a"), "b": tracked("b")}, x, y, epochs=3, batch_size=32
-    )
-    assert order == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]
-    assert list(seconds.columns) == ["a", "b"] and list(seconds.index) == [1, 2, 3]
-    assert (seconds > 0).all().all()

@@ -1,4 +1,4 @@
-"""Temperature sampling (helpers/generation.py, introduced in notebook 14)."""
+"""Temperature sampling (helpers/generation.py, introduced in notebook 15)."""
 
 import numpy as np
 import pytest
@@ -85,7 +85,7 @@ def test_invalid_input_is_refused(probs, temperature):
 
 
 def notebook_14_windows(text, maxlen, step):
-    """Notebook 14's `vectorize`, on character codes."""
+    """Notebook 15's `vectorize`, on character codes."""
     ids = np.frombuffer(text.encode(), dtype="uint8")
     return np.lib.stride_tricks.sliding_window_view(ids, maxlen + 1)[::step]
 

@@ -251,7 +251,7 @@ def test_main_succeeds_quietly_when_all_ran(course, capsys):
         (["01"], ["01_one_hot_encoding"]),
         (["01_one_hot_encoding"], ["01_one_hot_encoding"]),
         (["notebooks/01_one_hot_encoding.ipynb"], ["01_one_hot_encoding"]),
-        (["15", "1"], ["01_one_hot_encoding", "15_masking_and_language_model"]),
+        (["16", "1"], ["01_one_hot_encoding", "16_masking_and_language_model"]),
         (["1,2"], ["01_one_hot_encoding", "02_hashing_trick"]),
     ],
 )

@@ -206,10 +206,10 @@ def test_papermill_paths_are_made_relative(tmp_path):
     assert info["output_path"] == "notebooks/01_x.ipynb"
 
 
-# -- overrides, variants, recorded results (notebooks 08-13) -----------------
+# -- overrides, variants, recorded results (notebooks 09-14) -----------------
 def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
-    nb = "08_series_data_and_baselines"
+    nb = "09_series_data_and_baselines"
     same = runs.setup(nb, "smoke", series=None)
     assert same.settings.series == "beijing" and same.label == nb
     assert runs.setup(nb, "smoke", series="beijing").label == nb  # no change
@@ -230,8 +230,8 @@ def test_prepare_tests_adds_the_jena_variant_of_notebook_08(tmp_path, monkeypatc
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     written = notebooks.prepare_tests(["08"])
     assert [p.name for p in written] == [
-        "08_series_data_and_baselines.ipynb",
-        "08_series_data_and_baselines-jena.ipynb",
+        "09_series_data_and_baselines.ipynb",
+        "09_series_data_and_baselines-jena.ipynb",
     ]
     nb = nbformat.read(written[1], as_version=4)
     injected = next(
@@ -239,8 +239,8 @@ def test_prepare_tests_adds_the_jena_variant_of_notebook_08(tmp_path, monkeypatc
     )
     assert 'profile = "smoke"' in injected.source
     assert 'series = "jena"' in injected.source
-    assert notebooks.notebook_of("08_series_data_and_baselines-jena") == (
-        "08_series_data_and_baselines"
+    assert notebooks.notebook_of("09_series_data_and_baselines-jena") == (
+        "09_series_data_and_baselines"
     )
 
 
@@ -315,11 +315,11 @@ def test_setup_refuses_character_windows_that_cannot_fit(tmp_path, monkeypatch):
     """Issue #14: max_chars below maxlen failed with a bare NumPy error."""
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="max_chars = 30 keeps 30 characters") as err:
-        runs.setup("14_text_generation", "smoke", max_chars=30)
+        runs.setup("15_text_generation", "smoke", max_chars=30)
     assert "maxlen + 1 = 61" in str(err.value) and "profiles.toml" in str(err.value)
     with pytest.raises(ValueError, match="step must be a whole number"):
-        runs.setup("14_text_generation", "smoke", step=0)
-    assert runs.setup("14_text_generation", "smoke").settings.max_chars == 10_000
+        runs.setup("15_text_generation", "smoke", step=0)
+    assert runs.setup("15_text_generation", "smoke").settings.max_chars == 10_000
 
 
 @pytest.mark.parametrize(

@@ -470,7 +470,7 @@ def test_no_slide_overflows_a_1280x720_screen(built, server, visit):
 
 def test_screenshots_of_a_figure_slide_and_the_speaker_view(built, server, visit):
     v = visit(height=720)
-    page = _open_deck(v, server, "09_recurrent_baseline.slides.html")
+    page = _open_deck(v, server, "10_recurrent_baseline.slides.html")
     page.evaluate("Reveal.configure({transition: 'none'})")
     # the forecasts on the test year: the deck's last figure
     index = page.evaluate(
@@ -512,11 +512,11 @@ def test_boilerplate_code_is_collapsed_on_the_site(built, server, visit):
     from coursetools.tags import BOILERPLATE
 
     nb = nbformat.read(
-        site.ROOT / "notebooks" / "09_recurrent_baseline.ipynb", as_version=4
+        site.ROOT / "notebooks" / "10_recurrent_baseline.ipynb", as_version=4
     )
     tagged = [c for c in nb.cells if BOILERPLATE in c.metadata.get("tags", [])]
     v = visit()
-    page = v.open(f"{server}/site/notebooks/09_recurrent_baseline.html")
+    page = v.open(f"{server}/site/notebooks/10_recurrent_baseline.html")
     cells = page.locator("div.cell.tag_boilerplate")
     assert cells.count() == len(tagged)
     for i in range(cells.count()):
