@@ -71,7 +71,10 @@ def _recurrent(layer, config: dict, class_name: str) -> tuple[dict, list]:
             f"layer {layer.name!r}: stateful=True or return_state=True is not "
             f"exported; build the layer without them."
         )
-    out = {"units": config["units"], "activation": _activation(layer, config, "activation")}
+    out = {
+        "units": config["units"],
+        "activation": _activation(layer, config, "activation"),
+    }
     if class_name != "SimpleRNN":
         # TensorFlow.js's default is hard_sigmoid, Keras 3's sigmoid: always written.
         out["recurrent_activation"] = _activation(layer, config, "recurrent_activation")
@@ -143,7 +146,9 @@ def _chain(model) -> list:
     each layer reading the one before)."""
     import keras
 
-    layers = [lay for lay in model.layers if not isinstance(lay, keras.layers.InputLayer)]
+    layers = [
+        lay for lay in model.layers if not isinstance(lay, keras.layers.InputLayer)
+    ]
     if not getattr(model, "inputs", None):
         raise TfjsExportError(
             "the model has no input shape yet: start it with keras.Input(shape=..., "
@@ -190,7 +195,11 @@ def export_layers_model(model, folder) -> list[dict]:
         topology.append({"class_name": class_name, "config": config})
         for name, array in weights:
             manifest.append(
-                {"name": f"{layer.name}/{name}", "shape": list(array.shape), "dtype": "float32"}
+                {
+                    "name": f"{layer.name}/{name}",
+                    "shape": list(array.shape),
+                    "dtype": "float32",
+                }
             )
             blobs.append(np.ascontiguousarray(array, dtype="<f4").tobytes())
         rows.append(
@@ -303,7 +312,9 @@ def compare_in_node(model, folder, inputs) -> list[dict]:
         js = json.loads(answer.read_text())
     rows = []
     keras_outputs = layer_outputs(model, inputs)
-    for layer, ours, theirs in zip(_chain(model), keras_outputs, js["layers"], strict=True):
+    for layer, ours, theirs in zip(
+        _chain(model), keras_outputs, js["layers"], strict=True
+    ):
         theirs_array = np.asarray(theirs["output"], dtype="float64")
         if theirs_array.shape != ours.shape:
             raise AssertionError(
