@@ -330,3 +330,125 @@ def compare_in_node(model, folder, inputs) -> list[dict]:
             }
         )
     return rows
+
+
+#: The files of the live page (js/): the form, its script, the generation loop.
+PAGE_FILES = ("page.js", "textgen.js")
+TFJS_BUNDLE = "@tensorflow/tfjs/dist/tf.fesm.min.js"
+
+
+def stage_live_page(target, models: dict) -> Path:
+    """The live page's files in ``target``/live/: TensorFlow.js's ES-module
+    bundle (from js/node_modules), js/page.js and js/textgen.js, and each of
+    ``models`` (name -> an exported folder with its vocabulary.json) in
+    live/models/<name>/. Returns the HTML fragment of the page (js/page.html),
+    which loads them by the relative path live/."""
+    live = Path(target) / "live"
+    live.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(npm_install() / TFJS_BUNDLE, live / "tf.fesm.min.js")
+    for name in PAGE_FILES:
+        shutil.copy2(JS_DIR / name, live / name)
+    for name, folder in models.items():
+        missing = [
+            f for f in ("model.json", WEIGHTS_FILE, "vocabulary.json")
+            if not (Path(folder) / f).is_file()
+        ]
+        if missing:
+            raise FileNotFoundError(
+                f"{folder} lacks {missing}: export the model {name!r} first "
+                f"(notebook 17 does)."
+            )
+        shutil.copytree(folder, live / "models" / name, dirs_exist_ok=True)
+    return (JS_DIR / "page.html").read_text("utf-8")
+
+
+def _chromium() -> str:
+    import os
+
+    for candidate in (
+        os.environ.get("COURSE_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError(
+        "Chromium is needed to run the models in a browser: install it (Debian: "
+        "apt-get install -y chromium) or set COURSE_CHROMIUM to its executable."
+    )
+
+
+def browser_generate(
+    models: dict, model: str, prompt: str, temperature: float, length: int
+) -> dict:
+    """Open the live page in headless Chromium, served on 127.0.0.1 with
+    ``models`` (see `stage_live_page`), and let ``model`` write ``length`` tokens
+    after ``prompt``. Returns the text, the tokens and seconds the page measured,
+    its status line, and the requests that tried to leave 127.0.0.1 (refused)."""
+    import functools
+    import http.server
+    import tempfile
+    import threading
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fragment = stage_live_page(tmp, models)
+        (Path(tmp) / "index.html").write_text(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>Live generation</title></head><body>\n{fragment}</body></html>\n",
+            "utf-8",
+        )
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=tmp)
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        outside, errors = [], []
+
+        def route(r):
+            url = urlparse(r.request.url)
+            if url.scheme in ("data", "blob") or url.hostname == "127.0.0.1":
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=_chromium(),
+                    args=["--headless", "--no-sandbox", "--disable-gpu"],
+                )
+                page = browser.new_page()
+                page.route("**/*", route)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+                page.wait_for_selector("#live-status[data-ready]", timeout=60_000)
+                page.select_option("#live-model", model)
+                page.fill("#live-prompt", prompt)
+                page.fill("#live-temperature", str(temperature))
+                page.fill("#live-length", str(length))
+                page.click("#live-write")
+                page.wait_for_selector("#live-status[data-done]", timeout=600_000)
+                status = page.locator("#live-status")
+                result = {
+                    "status": status.inner_text(),
+                    "done": status.get_attribute("data-done"),
+                    "text": page.locator("#live-output").inner_text(),
+                    "tokens": int(status.get_attribute("data-tokens") or 0),
+                    "seconds": float(status.get_attribute("data-seconds") or "nan"),
+                    "outside requests": outside,
+                    "errors": errors,
+                }
+                browser.close()
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+    if result["done"] != "true" or errors:
+        raise RuntimeError(f"the page failed: {result['status']} {errors}")
+    return result

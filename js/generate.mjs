@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel, loadVocabulary } from "./load.mjs";
-import { generate, seededRandom } from "./textgen.mjs";
+import { generate, seededRandom } from "./textgen.js";
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,

@@ -182,7 +182,7 @@ def test_node_generates_text_with_a_vocabulary(node_ready, tmp_path):
 def test_the_javascript_temperature_matches_python(node_ready):
     probs = [0.6, 0.2, 0.1, 0.05, 0.04, 0.01, 0.0]
     script = (
-        "import { reweight } from './textgen.mjs';"
+        "import { reweight } from './textgen.js';"
         f"console.log(JSON.stringify([0.2, 0.5, 1, 1.2].map(t => reweight({probs}, t))));"
     )
     done = subprocess.run(
