@@ -8,6 +8,8 @@ runs        run profiles, seeding, build folders (notebook 01)
 style       the figure style that `setup` applies (notebook 01)
 plotting    the figures' save path, training curves (notebooks 01, 03, 07, 09)
 generation  temperature sampling for text generation (notebook 14)
+tfjs        a model in TensorFlow.js's layers format, run in Node.js and a
+            browser (notebook 17)
 reporting   headline numbers with their provenance (notebook 01)
 classifiers a text classifier over seeds, judged at its best epoch (notebook 07)
 
@@ -59,6 +61,13 @@ from .sequences import (
     train_seeds,
 )
 from .series import SERIES, beijing_frame, load_series
+from .tfjs import (
+    TfjsExportError,
+    browser_generate,
+    compare_in_node,
+    export_layers_model,
+    node,
+)
 from .text import (
     decode,
     imdb_distinct_words,
@@ -73,6 +82,11 @@ from .text import (
 
 __all__ = [
     "accuracy_table",
+    "TfjsExportError",
+    "browser_generate",
+    "compare_in_node",
+    "export_layers_model",
+    "node",
     "check_windows",
     "classifier_seeds",
     "fit_best",

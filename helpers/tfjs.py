@@ -11,8 +11,12 @@ little-endian float32, in the manifest's order. `export_layers_model` writes
 that format from a Keras 3 model, layer by layer, from the layers' configs and
 weights read with Keras' own API, so it works under every Keras backend.
 
-The official converter (the ``tensorflowjs`` package, 4.22.0) loads every model
-with ``tf_keras``, the Keras 2 package, and so does not read Keras 3 models.
+The official converter (the ``tensorflowjs`` package, 4.22.0) loads Keras models
+with ``tf_keras``, the Keras 2 package; its path for Keras 3 ``.keras`` files
+copies Keras 3's configuration as it is (``batch_shape``, dtype policies) and
+names the weights after the file's internal paths (``layers/gru/cell/vars/0``),
+and TensorFlow.js 4.22 refuses the result ("An InputLayer should be passed either
+a `batchInputShape` or an `inputShape`").
 
 What the exporter translates (`SUPPORTED`) is a chain of layers, one input and
 one output: ``Embedding``, ``SimpleRNN``, ``LSTM``, ``GRU`` with
@@ -350,7 +354,8 @@ def stage_live_page(target, models: dict) -> Path:
         shutil.copy2(JS_DIR / name, live / name)
     for name, folder in models.items():
         missing = [
-            f for f in ("model.json", WEIGHTS_FILE, "vocabulary.json")
+            f
+            for f in ("model.json", WEIGHTS_FILE, "vocabulary.json")
             if not (Path(folder) / f).is_file()
         ]
         if missing:
@@ -385,6 +390,7 @@ def browser_generate(
     ``models`` (see `stage_live_page`), and let ``model`` write ``length`` tokens
     after ``prompt``. Returns the text, the tokens and seconds the page measured,
     its status line, and the requests that tried to leave 127.0.0.1 (refused)."""
+    import concurrent.futures
     import functools
     import http.server
     import tempfile
@@ -418,7 +424,7 @@ def browser_generate(
                 outside.append(r.request.url)
                 r.abort()
 
-        try:
+        def drive():
             with sync_playwright() as p:
                 browser = p.chromium.launch(
                     executable_path=_chromium(),
@@ -446,6 +452,13 @@ def browser_generate(
                     "errors": errors,
                 }
                 browser.close()
+                return result
+
+        try:
+            # Playwright's synchronous API refuses to run inside an asyncio loop
+            # (a Jupyter kernel runs one): a thread of its own has none.
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                result = pool.submit(drive).result()
         finally:
             httpd.shutdown()
             httpd.server_close()

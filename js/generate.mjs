@@ -38,7 +38,8 @@ const text = await generate(model, vocabulary, options.prompt, {
 });
 const seconds = (performance.now() - start) / 1000;
 
-console.log(`${options.prompt} ${text}`);
+const separator = vocabulary.kind === "words" ? " " : "";
+console.log(`${options.prompt}${separator}${text}`);
 console.log(`${length} ${vocabulary.kind} in ${seconds.toFixed(2)} s ` +
   `(${(length / seconds).toFixed(1)} per second, TensorFlow.js ${tf.version.tfjs}, backend ${tf.getBackend()})`);
 if (options.stats) {
