@@ -405,7 +405,9 @@ def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outco
             earlier.unlink(missing_ok=True)
             if profile == "full" and into is None:  # with the committed notebook
                 _commit_results(results, path.parent / "results" / f"{label}.json")
-                _commit_exports(root / "exports" / label, path.parent / "results" / label)
+                _commit_exports(
+                    root / "exports" / label, path.parent / "results" / label
+                )
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
             timings_file.parent.mkdir(parents=True, exist_ok=True)

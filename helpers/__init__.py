@@ -61,13 +61,6 @@ from .sequences import (
     train_seeds,
 )
 from .series import SERIES, beijing_frame, load_series
-from .tfjs import (
-    TfjsExportError,
-    browser_generate,
-    compare_in_node,
-    export_layers_model,
-    node,
-)
 from .text import (
     decode,
     imdb_distinct_words,
@@ -78,6 +71,13 @@ from .text import (
     standardize,
     tf_standardize,
     tokenize,
+)
+from .tfjs import (
+    TfjsExportError,
+    browser_generate,
+    compare_in_node,
+    export_layers_model,
+    node,
 )
 
 __all__ = [
