@@ -66,7 +66,13 @@ $(VENV)/.installed: pyproject.toml
 $(KERNEL_JSON): $(VENV)/.installed coursetools/notebooks.py
 	$(PY) -m coursetools.notebooks kernel
 
-notebooks: $(VENV)/.installed $(KERNEL_JSON)
+# TensorFlow.js for notebook 17, its tests and the site's live page: js/node_modules
+# from js/package-lock.json (npm ci; Node.js and npm are needed).
+JS_MODULES := js/node_modules/.package-lock.json
+$(JS_MODULES): js/package-lock.json $(VENV)/.installed
+	$(PY) -c 'from helpers.tfjs import npm_install; npm_install()'
+
+notebooks: $(VENV)/.installed $(KERNEL_JSON) $(JS_MODULES)
 	$(PY) -m coursetools.notebooks run --profile $(PROFILE) $(NB)
 
 smoke:
@@ -83,7 +89,7 @@ unit: $(VENV)/.installed
 test: export KERAS_BACKEND = tensorflow
 # The unit tests and the notebooks (JOBS at a time), then the figures that the
 # notebooks saved.
-test: lint $(KERNEL_JSON)
+test: lint $(KERNEL_JSON) $(JS_MODULES)
 	$(PY) -m coursetools.notebooks prepare-tests $(NB)
 	$(PY) -m pytest tests build/nbval $(NBVAL)
 	$(PY) -m pytest tests/test_figures.py --figures --notebooks="$(NB)"
@@ -98,7 +104,7 @@ $(VENV)/.backends-installed: $(VENV)/.installed pyproject.toml
 # build/backend-<name>/ (helpers.runs.build_dir); each figure must be made, its
 # pixels are compared under TensorFlow only (tests/test_figures.py). Every
 # backend runs, and the target fails if any failed.
-test-backends: $(VENV)/.backends-installed $(KERNEL_JSON)
+test-backends: $(VENV)/.backends-installed $(KERNEL_JSON) $(JS_MODULES)
 	@status=0; for backend in $(BACKENDS); do \
 		dir=build/backend-$$backend; [ "$$backend" != tensorflow ] || dir=build; \
 		echo "== KERAS_BACKEND=$$backend: the notebooks in the smoke profile ($$dir/)"; \
@@ -131,7 +137,7 @@ benchmark-backends: $(VENV)/.backends-installed
 
 # The static site of the committed notebooks (build/site/) and the class slides
 # (build/slides/): nothing executed, nothing loaded from a CDN (docs/site.md).
-site: $(VENV)/.installed
+site: $(VENV)/.installed $(JS_MODULES)
 	$(PY) -m coursetools.site site
 
 slides: $(VENV)/.installed

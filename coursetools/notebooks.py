@@ -301,6 +301,16 @@ def _commit_results(results: Path, committed: Path) -> None:
     committed.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
 
 
+def _commit_exports(exports: Path, committed: Path) -> None:
+    """Keep what a full run published (`helpers.runs.Run.export_dir`) beside the
+    committed notebook, in ``notebooks/results/<name>/``, replacing what an
+    earlier run kept there; nothing if it published nothing."""
+    if not exports.is_dir():
+        return
+    shutil.rmtree(committed, ignore_errors=True)
+    shutil.copytree(exports, committed)
+
+
 def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outcome]:
     """Execute the notebooks (``names`` selects some); one `Outcome` each.
 
@@ -312,7 +322,9 @@ def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outco
     (``build/<profile>/results/<name>.json``) are those of its last good run
     only: an earlier run's are set aside while it runs, dropped when it
     succeeds and put back when it fails. A full run that succeeds also copies
-    them beside the committed notebook, to ``notebooks/results/<name>.json``.
+    them beside the committed notebook, to ``notebooks/results/<name>.json``,
+    and what it published (``build/full/exports/<name>/``, notebook 17's
+    exported models) to ``notebooks/results/<name>/``.
 
     ``into`` (a folder) takes the executed notebooks instead, whatever the
     profile, and then nothing is copied beside the committed notebooks: the
@@ -352,6 +364,7 @@ def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outco
         running.parent.mkdir(parents=True, exist_ok=True)
         running.unlink(missing_ok=True)
         shutil.rmtree(root / "figures" / label, ignore_errors=True)
+        shutil.rmtree(root / "exports" / label, ignore_errors=True)
         # The notebook records its results afresh: an earlier run's (perhaps under
         # names it no longer records) wait aside, and come back if this run fails.
         results = root / "results" / f"{label}.json"
@@ -392,6 +405,9 @@ def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outco
             earlier.unlink(missing_ok=True)
             if profile == "full" and into is None:  # with the committed notebook
                 _commit_results(results, path.parent / "results" / f"{label}.json")
+                _commit_exports(
+                    root / "exports" / label, path.parent / "results" / label
+                )
             outcome = Outcome(label, seconds)
             timings[label] = seconds  # a record of the last good run of each
             timings_file.parent.mkdir(parents=True, exist_ok=True)

@@ -163,6 +163,23 @@ def _stage_notebook(source: Path, target: Path) -> None:
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
+#: The live page (site/write.md with js/page.html), where notebook 17's exported
+#: models write text in the browser; they come from its committed full run.
+LIVE_PAGE = "write"
+LIVE_MODELS = ROOT / "notebooks" / "results" / "17_models_in_javascript"
+
+
+def _live_page(source: str, src: Path) -> str:
+    """The live page's Markdown, with its form, and its files in ``src``/_extra/live/
+    (TensorFlow.js, the page's code, the exported models: copied to the site's
+    root by Sphinx)."""
+    from helpers import tfjs
+
+    models = {name: LIVE_MODELS / name for name in ("char_lstm", "next_word_gru")}
+    fragment = tfjs.stage_live_page(src / "_extra", models)
+    return f"{source}\n```{{raw}} html\n{fragment}```\n"
+
+
 def stage(src: Path) -> Path:
     """Write the Sphinx sources of the site into ``src`` (emptied first)."""
     shutil.rmtree(src, ignore_errors=True)
@@ -174,6 +191,7 @@ def stage(src: Path) -> Path:
     for path in doc_pages():
         pages[f"docs/{path.stem}"] = f"docs/{path.name}"
     pages["datasets/README"] = "datasets/README.md"
+    pages[LIVE_PAGE] = f"site/{LIVE_PAGE}.md"
 
     for name in ("conf.py", "_templates", "_static"):
         _copy(SITE_DIR / name, src / name)
@@ -183,6 +201,7 @@ def stage(src: Path) -> Path:
     about = "\n".join([*(f"docs/{p.stem}" for p in doc_pages()), "datasets/README"])
     toctree = (
         f"\n\n```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{lessons}\n```\n"
+        f"\n```{{toctree}}\n:hidden:\n:caption: Try the models\n\n{LIVE_PAGE}\n```\n"
         f"\n```{{toctree}}\n:hidden:\n:caption: About the course\n\n{about}\n```\n"
     )
     for docname, repo_path in pages.items():
@@ -193,6 +212,8 @@ def stage(src: Path) -> Path:
             )
             if docname == "index":
                 text += toctree
+            if docname == LIVE_PAGE:
+                text = _live_page(text, src)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
         else:

@@ -8,6 +8,8 @@ runs        run profiles, seeding, build folders (notebook 01)
 style       the figure style that `setup` applies (notebook 01)
 plotting    the figures' save path, training curves (notebooks 01, 03, 07, 10)
 generation  temperature sampling for text generation (notebook 15)
+tfjs        a model in TensorFlow.js's layers format, run in Node.js and a
+            browser (notebook 17)
 reporting   headline numbers with their provenance (notebook 01)
 classifiers a text classifier over seeds, judged at its best epoch (notebook 08)
 
@@ -69,9 +71,21 @@ from .text import (
     tf_standardize,
     tokenize,
 )
+from .tfjs import (
+    TfjsExportError,
+    browser_generate,
+    compare_in_node,
+    export_layers_model,
+    node,
+)
 
 __all__ = [
     "accuracy_table",
+    "TfjsExportError",
+    "browser_generate",
+    "compare_in_node",
+    "export_layers_model",
+    "node",
     "check_windows",
     "classifier_seeds",
     "fit_best",

@@ -171,6 +171,14 @@ class Run:
         return build_dir() / self.profile / "models" / self.label
 
     @property
+    def export_dir(self) -> Path:
+        """Where this run writes files it publishes (notebook 17: the models
+        exported for TensorFlow.js). A full run's are kept beside the committed
+        notebook, in ``notebooks/results/<label>/`` (`coursetools.notebooks.run`),
+        where the site takes them from."""
+        return build_dir() / self.profile / "exports" / self.label
+
+    @property
     def results_file(self) -> Path:
         return build_dir() / self.profile / "results" / f"{self.label}.json"
 

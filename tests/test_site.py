@@ -528,3 +528,33 @@ def test_boilerplate_code_is_collapsed_on_the_site(built, server, visit):
     figures.first.scroll_into_view_if_needed()
     assert figures.first.is_visible()
     v.check("boilerplate on the site")
+
+
+def test_the_live_page_writes_text_offline(built, server, visit):
+    """Notebook 17's models write text on the site's live page: a prompt typed,
+    Write clicked, new text appears, and no request leaves 127.0.0.1 (TensorFlow.js
+    and the models are served by the site). Screenshot for review."""
+    v = visit()
+    page = v.open(f"{server}/site/{site.LIVE_PAGE}.html")
+    page.wait_for_selector("#live-status[data-ready]", timeout=60_000)
+    for model, prompt, length in (
+        ("next_word_gru", "my lord the king", 12),
+        ("char_lstm", "the meaning of life is", 80),
+    ):
+        page.select_option("#live-model", model)
+        page.fill("#live-prompt", prompt)
+        page.fill("#live-temperature", "0.5")
+        page.fill("#live-length", str(length))
+        page.click("#live-write")
+        page.wait_for_selector('#live-status[data-done="true"]', timeout=120_000)
+        written = page.locator("#live-output").inner_text()
+        assert written.startswith(prompt) and len(written) > len(prompt) + 5, written
+        assert int(page.get_attribute("#live-status", "data-tokens")) == length
+        assert "per second" in page.locator("#live-status").inner_text()
+    requested = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert any(name.endswith("tf.fesm.min.js") for name in requested), requested
+    assert any("live/models/char_lstm/" in name for name in requested), requested
+    _screenshot(page, "site-live-generation.png", full_page=True)
+    v.check("live page")
