@@ -222,13 +222,13 @@ def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
         runs.setup(nb, "smoke", serie="jena")
 
 
-def test_prepare_tests_adds_the_jena_variant_of_notebook_08(tmp_path, monkeypatch):
+def test_prepare_tests_adds_the_jena_variant_of_notebook_09(tmp_path, monkeypatch):
     import nbformat
 
     from coursetools import notebooks
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
-    written = notebooks.prepare_tests(["08"])
+    written = notebooks.prepare_tests(["09"])
     assert [p.name for p in written] == [
         "09_series_data_and_baselines.ipynb",
         "09_series_data_and_baselines-jena.ipynb",
