@@ -11,12 +11,17 @@ little-endian float32, in the manifest's order. `export_layers_model` writes
 that format from a Keras 3 model, layer by layer, from the layers' configs and
 weights read with Keras' own API, so it works under every Keras backend.
 
-The official converter (the ``tensorflowjs`` package, 4.22.0) loads Keras models
-with ``tf_keras``, the Keras 2 package; its path for Keras 3 ``.keras`` files
-copies Keras 3's configuration as it is (``batch_shape``, dtype policies) and
-names the weights after the file's internal paths (``layers/gru/cell/vars/0``),
-and TensorFlow.js 4.22 refuses the result ("An InputLayer should be passed either
-a `batchInputShape` or an `inputShape`").
+The official converter, tried in its version 4.22.0 (the ``tensorflowjs``
+package), loads Keras models with ``tf_keras``, the Keras 2 package; its path for
+Keras 3 ``.keras`` files copies Keras 3's configuration as it is (``batch_shape``,
+dtype policies) and names the weights after the file's internal paths
+(``layers/gru/cell/vars/0``), and TensorFlow.js 4.22 refuses the result ("An
+InputLayer should be passed either a `batchInputShape` or an `inputShape`").
+
+Notebook 17 writes the format itself, in a few lines (OneHot, Embedding, LSTM,
+GRU, Dense), and checks that they write the same files as `export_layers_model`,
+which adds the checks: a chain of layers, float32, activations that mean the same
+in both libraries, and a refusal that says what to change for anything else.
 
 What the exporter translates (`SUPPORTED`) is a chain of layers, one input and
 one output: ``Embedding``, ``SimpleRNN``, ``LSTM``, ``GRU`` with
@@ -226,8 +231,6 @@ def export_layers_model(model, folder) -> list[dict]:
         "modelTopology": {
             "class_name": "Sequential",
             "config": {"name": model.name, "layers": topology},
-            "keras_version": keras.__version__,
-            "backend": keras.backend.backend(),
         },
         "weightsManifest": [{"paths": [WEIGHTS_FILE], "weights": manifest}],
     }
@@ -384,12 +387,23 @@ def _chromium() -> str:
 
 
 def browser_generate(
-    models: dict, model: str, prompt: str, temperature: float, length: int
+    models: dict,
+    model: str,
+    prompt: str,
+    temperature: float,
+    length: int,
+    repeats: int = 1,
 ) -> dict:
     """Open the live page in headless Chromium, served on 127.0.0.1 with
     ``models`` (see `stage_live_page`), and let ``model`` write ``length`` tokens
-    after ``prompt``. Returns the text, the tokens and seconds the page measured,
-    its status line, and the requests that tried to leave 127.0.0.1 (refused)."""
+    after ``prompt``, ``repeats`` times (pressing **Write** again). Returns the
+    first text, the tokens, the seconds the page measured for each run and its
+    status line after each, and the requests that tried to leave 127.0.0.1
+    (refused)."""
+    if not (isinstance(repeats, int) and repeats >= 1):
+        raise ValueError(
+            f"repeats must be a whole number of 1 or more, not {repeats!r}"
+        )
     import concurrent.futures
     import functools
     import http.server
@@ -439,18 +453,23 @@ def browser_generate(
                 page.fill("#live-prompt", prompt)
                 page.fill("#live-temperature", str(temperature))
                 page.fill("#live-length", str(length))
-                page.click("#live-write")
-                page.wait_for_selector("#live-status[data-done]", timeout=600_000)
                 status = page.locator("#live-status")
-                result = {
-                    "status": status.inner_text(),
-                    "done": status.get_attribute("data-done"),
-                    "text": page.locator("#live-output").inner_text(),
-                    "tokens": int(status.get_attribute("data-tokens") or 0),
-                    "seconds": float(status.get_attribute("data-seconds") or "nan"),
-                    "outside requests": outside,
-                    "errors": errors,
-                }
+                result = {"texts": [], "statuses": [], "seconds": [], "done": "true"}
+                for _ in range(repeats):
+                    page.click("#live-write")  # clears data-done until it is written
+                    page.wait_for_selector("#live-status[data-done]", timeout=600_000)
+                    if status.get_attribute("data-done") != "true":
+                        result["done"] = status.get_attribute("data-done")
+                    result["statuses"].append(status.inner_text())
+                    result["texts"].append(page.locator("#live-output").inner_text())
+                    seconds = status.get_attribute("data-seconds") or "nan"
+                    result["seconds"].append(float(seconds))
+                result.update(
+                    text=result["texts"][0],
+                    status=result["statuses"][-1],
+                    tokens=int(status.get_attribute("data-tokens") or 0),
+                )
+                result["outside requests"], result["errors"] = outside, errors
                 browser.close()
                 return result
 

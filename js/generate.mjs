@@ -1,6 +1,8 @@
 // node generate.mjs MODEL_FOLDER [--prompt TEXT] [--length N] [--temperature T]
-//                   [--seed S] [--stats FILE]
-// Loads an exported model and its vocabulary, and writes text after the prompt.
+//                   [--seed S] [--repeats R] [--warmup] [--stats FILE]
+// Loads an exported model and its vocabulary, and writes text after the prompt,
+// R times (the same text each time, from the same seed), timing each; with
+// --warmup, once more first, timed apart.
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
@@ -14,6 +16,8 @@ const { values: options, positionals } = parseArgs({
     length: { type: "string", default: "200" },
     temperature: { type: "string", default: "0.5" },
     seed: { type: "string", default: "42" },
+    repeats: { type: "string", default: "1" },
+    warmup: { type: "boolean", default: false },
     stats: { type: "string" },
   },
 });
@@ -23,8 +27,9 @@ if (positionals.length !== 1) {
 }
 const length = Number(options.length);
 const temperature = Number(options.temperature);
-if (!(Number.isInteger(length) && length > 0) || !(temperature > 0)) {
-  console.error("--length must be a positive whole number and --temperature above 0");
+const repeats = Number(options.repeats);
+if (![length, repeats].every((n) => Number.isInteger(n) && n > 0) || !(temperature > 0)) {
+  console.error("--length and --repeats must be positive whole numbers, --temperature above 0");
   process.exit(2);
 }
 
@@ -32,16 +37,29 @@ const model = await loadModel(positionals[0]);
 const vocabulary = await loadVocabulary(positionals[0]);
 tf.tidy(() => { model.predict(tf.zeros([1, vocabulary.window ?? 1], "int32")); }); // warm-up
 
-const start = performance.now();
-const text = await generate(model, vocabulary, options.prompt, {
-  length, temperature, random: seededRandom(Number(options.seed)),
-});
-const seconds = (performance.now() - start) / 1000;
+const write = async () => {
+  const start = performance.now();
+  const text = await generate(model, vocabulary, options.prompt, {
+    length, temperature, random: seededRandom(Number(options.seed)),
+  });
+  return [text, (performance.now() - start) / 1000];
+};
+const warmup = options.warmup ? (await write())[1] : null;
+const seconds = [];
+let text;
+for (let run = 0; run < repeats; run++) {
+  let s;
+  [text, s] = await write();
+  seconds.push(s);
+}
 
 const separator = vocabulary.kind === "words" ? " " : "";
+const rate = (s) => `${length} ${vocabulary.kind} in ${s.toFixed(2)} s (${(length / s).toFixed(1)} per second`;
 console.log(`${options.prompt}${separator}${text}`);
-console.log(`${length} ${vocabulary.kind} in ${seconds.toFixed(2)} s ` +
-  `(${(length / seconds).toFixed(1)} per second, TensorFlow.js ${tf.version.tfjs}, backend ${tf.getBackend()})`);
+if (warmup !== null) console.log(`warm-up: ${rate(warmup)})`);
+for (const s of seconds) {
+  console.log(`${rate(s)}, TensorFlow.js ${tf.version.tfjs}, backend ${tf.getBackend()})`);
+}
 if (options.stats) {
-  await writeFile(options.stats, JSON.stringify({ tokens: length, seconds, text }));
+  await writeFile(options.stats, JSON.stringify({ tokens: length, warmup, seconds, text }));
 }

@@ -38,6 +38,11 @@ show("4. does it exist?", names.map((name) => {
   const found = rest.reduce((object, key) => object?.[key], lookup[head]);
   return `${name}: ${typeof found === "function" ? "yes" : "no"}`;
 }).join(", "));
+// tf.layers.categoryEncoding one-hot encodes ids, but its output has rank 2 at most.
+const oneHot = tf.layers.categoryEncoding({ numTokens: 57, outputMode: "oneHot" });
+show("   categoryEncoding oneHot on 2 ids, then on 2 windows of 60 ids",
+  `[${oneHot.apply(tf.tensor1d([3, 5], "int32")).shape}], then ` +
+  await attempt(() => oneHot.apply(tf.zeros([2, 60], "int32")).shape));
 
 // 5. A fit that is not awaited: fit returns a Promise, and the code goes on at once.
 const fresh = lstmModel();
@@ -56,10 +61,11 @@ const last = (key) => history.history[key].at(-1).toFixed(4);
 show("6. validationData: [xs, ys]", `after 5 epochs loss ${last("loss")}, "val_loss" ` +
   `${last("val_loss")}, measured on the training data itself: it says nothing about new data`);
 
-// Memory: tensors live until disposed; tf.tidy disposes those made inside it.
+// Memory: a tensor counts as live until it is disposed; tf.tidy disposes those made inside it.
 const counted = tf.memory().numTensors;
 for (let i = 0; i < 100; i++) model.predict(tf.ones([1, 5, 1])); // never disposed
 const leaked = tf.memory().numTensors - counted;
 for (let i = 0; i < 100; i++) tf.tidy(() => { model.predict(tf.ones([1, 5, 1])); });
-show("Memory: 100 predictions", `without tf.tidy ${leaked} tensors left behind, with ` +
-  `tf.tidy ${tf.memory().numTensors - counted - leaked} (it keeps only what it returns)`);
+show("Memory: 100 predictions", `without tf.tidy ${leaked} more live tensors ` +
+  `(tf.memory().numTensors), with tf.tidy ${tf.memory().numTensors - counted - leaked} more ` +
+  `(it disposes all but what it returns)`);

@@ -179,6 +179,39 @@ def test_node_generates_text_with_a_vocabulary(node_ready, tmp_path):
     assert "6 words in" in printed
 
 
+def test_node_times_a_warm_up_and_repeated_runs(node_ready, tmp_path):
+    tfjs.export_layers_model(word_gru(), tmp_path)
+    tokens = ["", "[UNK]", *(f"w{i}" for i in range(28))]
+    vocabulary = {"kind": "words", "tokens": tokens, "unknown": 1, "never": [0, 1]}
+    (tmp_path / "vocabulary.json").write_text(json.dumps(vocabulary))
+    stats = tmp_path / "stats.json"
+    printed = tfjs.node(
+        "generate.mjs", tmp_path, "--prompt", "w3", "--length", 4,
+        "--repeats", 2, "--warmup", "--stats", stats,
+    )  # fmt: skip
+    result = json.loads(stats.read_text())
+    assert len(result["seconds"]) == 2 and result["warmup"] > 0
+    assert printed.count("4 words in") == 3 and "warm-up: 4 words in" in printed
+    # without --warmup, no warm-up run
+    tfjs.node(
+        "generate.mjs", tmp_path, "--prompt", "w3", "--length", 4, "--stats", stats
+    )
+    result = json.loads(stats.read_text())
+    assert result["warmup"] is None and len(result["seconds"]) == 1
+
+
+def test_the_gru_written_by_hand_computes_what_tensorflow_js_computes(
+    node_ready, tmp_path
+):
+    """js/gru_timing.mjs's GRU (its recurrent kernel split once) is the control of
+    notebook 17: it must give the GRU layer's outputs."""
+    tfjs.export_layers_model(word_gru(), tmp_path)
+    printed = tfjs.node("gru_timing.mjs", tmp_path, "--steps", 5, "--repeats", 2)
+    assert "by hand, kernel split once" in printed
+    difference = float(printed.rsplit("outputs within", 1)[1].split()[0])
+    assert difference <= 1e-6, printed
+
+
 def test_the_javascript_temperature_matches_python(node_ready):
     probs = [0.6, 0.2, 0.1, 0.05, 0.04, 0.01, 0.0]
     script = (
@@ -201,3 +234,8 @@ def test_node_is_required_with_a_clear_message(monkeypatch):
     monkeypatch.setattr(tfjs.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="Node.js is needed"):
         tfjs.node("generate.mjs")
+
+
+def test_browser_generate_refuses_a_repeat_count_below_one():
+    with pytest.raises(ValueError, match="repeats must be"):
+        tfjs.browser_generate({}, "char_lstm", "a", 0.5, 3, repeats=0)
