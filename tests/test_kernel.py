@@ -166,7 +166,8 @@ def dry_make(tmp_path):
     """``make -n`` in a copy of the Makefile whose .venv is set up and current."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    for name in ("Makefile", "pyproject.toml"):
+    for name in ("Makefile", "pyproject.toml", "js/package-lock.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(project_root() / name, tmp_path / name)
     (tmp_path / "coursetools").mkdir()
     shutil.copy2(project_root() / "coursetools/notebooks.py", tmp_path / "coursetools")
