@@ -162,11 +162,17 @@ def test_node_predicts_what_keras_predicts(node_ready, tmp_path, make):
     assert all(r["max abs difference"] <= 1e-5 for r in rows), rows
 
 
-def test_node_generates_text_with_a_vocabulary(node_ready, tmp_path):
-    tfjs.export_layers_model(word_gru(), tmp_path)
+def exported_word_gru(folder):
+    """A small word GRU exported to ``folder`` with its vocabulary; its tokens."""
+    tfjs.export_layers_model(word_gru(), folder)
     tokens = ["", "[UNK]", *(f"w{i}" for i in range(28))]
     vocabulary = {"kind": "words", "tokens": tokens, "unknown": 1, "never": [0, 1]}
-    (tmp_path / "vocabulary.json").write_text(json.dumps(vocabulary))
+    (folder / "vocabulary.json").write_text(json.dumps(vocabulary))
+    return tokens
+
+
+def test_node_generates_text_with_a_vocabulary(node_ready, tmp_path):
+    tokens = exported_word_gru(tmp_path)
     stats = tmp_path / "stats.json"
     printed = tfjs.node(
         "generate.mjs", tmp_path, "--prompt", "w3 w4", "--length", 6, "--stats", stats
@@ -180,10 +186,7 @@ def test_node_generates_text_with_a_vocabulary(node_ready, tmp_path):
 
 
 def test_node_times_a_warm_up_and_repeated_runs(node_ready, tmp_path):
-    tfjs.export_layers_model(word_gru(), tmp_path)
-    tokens = ["", "[UNK]", *(f"w{i}" for i in range(28))]
-    vocabulary = {"kind": "words", "tokens": tokens, "unknown": 1, "never": [0, 1]}
-    (tmp_path / "vocabulary.json").write_text(json.dumps(vocabulary))
+    exported_word_gru(tmp_path)
     stats = tmp_path / "stats.json"
     printed = tfjs.node(
         "generate.mjs", tmp_path, "--prompt", "w3", "--length", 4,
