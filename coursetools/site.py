@@ -42,7 +42,6 @@ from helpers.runs import build_dir
 
 ROOT = project_root()
 SITE_DIR = ROOT / "site"  # conf.py, templates, package.json
-NODE_MODULES = SITE_DIR / "node_modules"
 MATHJAX_FILES = [  # under mathjax/es5/: the TeX-to-CHTML component and what it loads
     "tex-chtml.js",
     "input/tex/extensions",
@@ -71,22 +70,12 @@ _LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(#[^)]*)?\)")
 
 def npm_install() -> Path:
     """site/node_modules from site/package-lock.json (``npm ci``) if missing."""
-    lock = SITE_DIR / "package-lock.json"
-    stamp = NODE_MODULES / ".package-lock.json"
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
-        return NODE_MODULES
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit(
-            "npm is needed once to install MathJax and reveal.js (site/package.json): "
-            "install Node.js (Debian: apt-get install -y npm)."
-        )
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=SITE_DIR,
-        check=True,
-    )
-    return NODE_MODULES
+    from helpers.tfjs import npm_install as install
+
+    try:
+        return install(SITE_DIR, what="MathJax and reveal.js")
+    except RuntimeError as err:  # npm is missing: say what to do, no traceback
+        raise SystemExit(str(err)) from None
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -238,9 +238,10 @@ def export_layers_model(model, folder) -> list[dict]:
     return rows
 
 
-def npm_install(folder: Path = JS_DIR) -> Path:
+def npm_install(folder: Path = JS_DIR, what: str = "TensorFlow.js") -> Path:
     """``folder``/node_modules from its package-lock.json (``npm ci``) if missing
-    or older than the lock file; returns the node_modules folder."""
+    or older than the lock file; returns the node_modules folder. ``what`` names
+    the packages in the message shown when npm is missing."""
     modules = Path(folder) / "node_modules"
     lock = Path(folder) / "package-lock.json"
     stamp = modules / ".package-lock.json"
@@ -249,7 +250,7 @@ def npm_install(folder: Path = JS_DIR) -> Path:
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError(
-            f"npm is needed once to install TensorFlow.js ({folder}/package.json): "
+            f"npm is needed once to install {what} ({folder}/package.json): "
             "install Node.js and npm (Debian: apt-get install -y npm)."
         )
     subprocess.run(
