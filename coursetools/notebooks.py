@@ -65,7 +65,7 @@ def _number(stem: str) -> int:
 def _select(stems: list[str], names, what: str = "notebook") -> list[str]:
     """The ``stems`` that ``names`` select, in course order.
 
-    A name is a number (``1`` and ``01`` both mean notebook 01, never 11-16), a
+    A name is a number (``1`` and ``01`` both mean notebook 01, never 10-17), a
     whole stem (``01_one_hot_encoding``), or a file name or path ending in
     ``.ipynb``. Every name must select something: a typo stops the run before
     anything is executed.

@@ -174,7 +174,7 @@ def plot_seed_accuracies(logs: dict, title: str):
 def plot_seed_histories(histories: dict, title: str, baseline: float | None = None):
     """Training and validation MAE of one model trained with several seeds.
 
-    Introduced in notebook 10, reused in 10-13. ``histories`` maps a seed to its
+    Introduced in notebook 10, reused in 11-14. ``histories`` maps a seed to its
     Keras ``History`` (what `helpers.train_seeds` returns); ``baseline`` draws
     the common-sense validation MAE. One colour per seed: dashed training,
     solid validation. Returns the figure; save it with `save_fig`.

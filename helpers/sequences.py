@@ -2,7 +2,7 @@
 
 Introduced in notebook 09 (data, windowing and baselines), where the book's
 ``generator`` is rebuilt as a ``keras.utils.PyDataset`` and compared with
-`make_dataset`; reused by notebooks 11-15. Which series (the Beijing record or
+`make_dataset`; reused by notebooks 10-14. Which series (the Beijing record or
 the book's Jena file) and what each one is: `helpers.series`.
 
 The windowing convention (the book's, section 6.3.2)
@@ -469,7 +469,7 @@ def train_forecaster(
 def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0):
     """Train a fresh ``build()`` model for each seed; how much the result varies.
 
-    Introduced in notebook 09, reused in 09-13. For each seed: seed everything
+    Introduced in notebook 09, reused in 10-14. For each seed: seed everything
     (`helpers.seed_everything`: initial weights, dropout), build the model, and
     train it with `train_forecaster` (the seed also orders the samples).
     Returns ``(table, histories, models)``: a DataFrame indexed by seed with
@@ -518,7 +518,7 @@ MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
 def mae_table(rows: dict, series: SeriesData):
     """A DataFrame of MAEs, normalized and in °C, mean ± std over the seeds.
 
-    Introduced in notebook 09, reused in 10-13. ``rows`` maps a model's name to
+    Introduced in notebook 09, reused in 10-14. ``rows`` maps a model's name to
     ``(validation MAEs, test MAEs, book)``: the MAEs one per seed (or a single
     value), in normalized units; ``book`` the book's Jena result as text ("" if
     none).
@@ -604,7 +604,7 @@ def record_mae(
 def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, float]:
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
-    Introduced in notebook 11, reused in 12 and 13. The models are compiled as in
+    Introduced in notebook 12, reused in 14. The models are compiled as in
     `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so
     that a change in the machine's load hits them alike
     (`helpers.reporting.interleaved_epoch_times`). Each epoch is timed with
