@@ -94,7 +94,8 @@ def accuracy_table(runs: dict, book: dict | None = None):
 
     ``runs`` maps a model's name to the table of `classifier_seeds`; ``book``
     maps some of the names to the book's validation accuracy. The spread is
-    the sample standard deviation over the seeds (`spread`).
+    the sample standard deviation over the seeds (`spread`). A table without
+    a "best epoch" column (results read from another lesson) shows "—" there.
     """
     import pandas as pd
 
@@ -103,7 +104,11 @@ def accuracy_table(runs: dict, book: dict | None = None):
     for name, table in runs.items():
         label = f"{name} ({len(table)} seeds)" if len(table) > 1 else name
         rows[label] = {
-            "best epoch": ", ".join(str(e) for e in table["best epoch"]),
+            "best epoch": (
+                ", ".join(str(e) for e in table["best epoch"])
+                if "best epoch" in table
+                else "—"
+            ),
             "validation accuracy": spread(table["validation accuracy"]),
             "test accuracy (best epoch)": spread(table["test accuracy"]),
         }

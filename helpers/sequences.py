@@ -387,8 +387,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
     if per_pass < steps:
         notes.append(
             f"steps per epoch: {per_pass} batches of {settings.batch_size}, one pass "
-            f"over the {train_windows:,} training samples (fewer than the book's "
-            f"{steps}, which drew 64,000 of the Jena file's 198,416)"
+            f"over the {train_windows:,} training samples (the limit is {steps})"
         )
         steps = per_pass
     else:

@@ -82,3 +82,18 @@ def test_accuracy_table_shows_mean_and_spread():
     assert table.loc["LSTM (3 seeds)", "book validation"] == 0.89
     assert table.loc["BiLSTM", "test accuracy (best epoch)"] == "0.850"
     assert table.loc["BiLSTM", "book validation"] == ""
+
+
+def test_accuracy_table_takes_results_without_best_epochs():
+    import pandas as pd
+
+    # Another lesson's recorded values: accuracies only, no best epochs.
+    read = pd.DataFrame(
+        {"validation accuracy": [0.84, 0.86, 0.88], "test accuracy": [0.83, 0.85, 0.87]}
+    )
+    table = classifiers.accuracy_table({"LSTM (notebook 08)": read})
+    assert table.loc["LSTM (notebook 08) (3 seeds)", "best epoch"] == "—"
+    assert (
+        table.loc["LSTM (notebook 08) (3 seeds)", "validation accuracy"]
+        == "0.860 ± 0.020"
+    )
