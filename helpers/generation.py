@@ -51,13 +51,13 @@ def check_windows(
     text_length: int,
     maxlen: int,
     step: int = 1,
-    max_chars: int = 0,
+    max_chars: int | str = "all",
     held_out: float = 0.0,
 ) -> int:
     """Check the windowing settings of a character model; return the window count.
 
     Notebook 15 cuts its training text to the first ``max_chars`` characters
-    (``0``: the whole text of ``text_length`` characters) and takes windows of
+    (``"all"``, or ``0``: the whole text of ``text_length`` characters) and takes windows of
     ``maxlen`` characters, and the character after each, every ``step``
     characters. Settings that leave no window raise a `ValueError` that names
     them (NumPy's ``sliding_window_view`` would only say "window shape cannot be
@@ -73,12 +73,15 @@ def check_windows(
             raise ValueError(
                 f"{name} must be a whole number >= {least}, not {value!r} ({where})"
             )
-    if not isinstance(max_chars, int) or max_chars < 0:
+    whole = max_chars == "all" or (max_chars == 0 and not isinstance(max_chars, bool))
+    if not whole and (
+        not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1
+    ):
         raise ValueError(
-            f"max_chars must be 0 (the whole text) or a positive number of "
+            f'max_chars must be "all" (the whole text) or a positive number of '
             f"characters, not {max_chars!r} ({where})"
         )
-    length = min(text_length, max_chars) if max_chars else text_length
+    length = text_length if whole else min(text_length, max_chars)
     if not isinstance(held_out, (int, float)) or not 0 <= held_out < 1:
         raise ValueError(
             f"held_out must be a fraction of the text from 0 to below 1, "
@@ -94,15 +97,15 @@ def check_windows(
     if length - held < maxlen + 1:
         cause = (
             f"max_chars = {max_chars} keeps {length:,} characters"
-            if max_chars and max_chars < text_length
+            if not whole and max_chars < text_length
             else f"the text has {length:,} characters"
         )
         if held:
             cause += f", {length - held:,} of them to train on"
         raise ValueError(
             f"{cause}, too few for one window: each needs maxlen + 1 = {maxlen + 1} "
-            f"characters (maxlen = {maxlen} and the next one). Set max_chars to 0 "
-            f"(the whole text) or at least {maxlen + 1}, or lower maxlen ({where})."
+            f"characters (maxlen = {maxlen} and the next one). Set max_chars to "
+            f'"all" (the whole text) or at least {maxlen + 1}, or lower maxlen ({where}).'
         )
     length -= held
     return len(range(0, length - maxlen, step))

@@ -157,7 +157,7 @@ def summary() -> str:
 def epoch_timer():
     """A Keras callback that measures the wall time of every epoch, in seconds.
 
-    Introduced in notebook 08, reused in 11 and 14. Its ``times`` hold one value
+    Introduced in notebook 08, reused in 11, 12 and 14. Its ``times`` hold one value
     per epoch; the first also traces and compiles the model, so compare ``median``.
     """
     import keras
@@ -184,7 +184,7 @@ def epoch_timer():
 def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
     """The seconds of every training epoch of each of ``models``, timed fairly.
 
-    Used by `helpers.time_epochs`, which times forecasters in notebooks 12 and 14. The
+    Used by `helpers.time_epochs`, which times forecasters in notebook 14. The
     models are trained one epoch each in turn, ``epochs`` rounds, so that a change in the
     machine's load hits them alike: ``fit_epoch(model, epoch, timer)`` must train
     ``model`` for epoch number ``epoch`` (0-based) with the `epoch_timer`

@@ -603,7 +603,7 @@ def record_mae(
 def time_epochs(models: dict, series: SeriesData, epochs: int) -> dict[str, float]:
     """Median seconds per training epoch of each of ``models``, timed fairly.
 
-    Introduced in notebook 12, reused in 14. The models are compiled as in
+    Used in notebook 14. The models are compiled as in
     `train_forecaster` and trained one epoch each in turn, ``epochs`` rounds, so
     that a change in the machine's load hits them alike
     (`helpers.reporting.interleaved_epoch_times`). Each epoch is timed with

@@ -5,7 +5,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
-export async function loadModel(folder) {
+// edit(topology), if given, may change the model's description before it is built.
+export async function loadModel(folder, edit = (topology) => topology) {
   const modelJson = JSON.parse(await readFile(join(folder, "model.json"), "utf8"));
   const groups = modelJson.weightsManifest;
   const files = await Promise.all(
@@ -14,7 +15,7 @@ export async function loadModel(folder) {
   const bytes = Buffer.concat(files); // the shards in the manifest's order
   return tf.loadLayersModel(
     tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
+      modelTopology: edit(modelJson.modelTopology),
       weightSpecs: groups.flatMap((group) => group.weights),
       weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
     }),

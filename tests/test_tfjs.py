@@ -215,6 +215,19 @@ def test_the_gru_written_by_hand_computes_what_tensorflow_js_computes(
     assert difference <= 1e-6, printed
 
 
+def test_a_recurrent_activation_left_out_falls_back_on_tensorflow_js_default(
+    node_ready, tmp_path
+):
+    """js/defaults.mjs (notebook 17): without recurrent_activation in model.json,
+    TensorFlow.js builds its LSTM with hardSigmoid, and the same weights predict
+    something else."""
+    tfjs.export_layers_model(char_lstm(), tmp_path)
+    printed = tfjs.node("defaults.mjs", tmp_path)
+    assert "left out: the LSTM uses hardSigmoid" in printed
+    difference = float(printed.rsplit("largest difference", 1)[1].split()[0])
+    assert difference > 1e-4, printed
+
+
 def test_the_javascript_temperature_matches_python(node_ready):
     probs = [0.6, 0.2, 0.1, 0.05, 0.04, 0.01, 0.0]
     script = (
