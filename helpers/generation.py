@@ -73,14 +73,14 @@ def check_windows(
             raise ValueError(
                 f"{name} must be a whole number >= {least}, not {value!r} ({where})"
             )
-    whole = max_chars == "all" or (max_chars == 0 and not isinstance(max_chars, bool))
-    if not whole and (
-        not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1
+    if isinstance(max_chars, bool) or not (
+        max_chars == "all" or (isinstance(max_chars, int) and max_chars >= 0)
     ):
         raise ValueError(
             f'max_chars must be "all" (the whole text) or a positive number of '
             f"characters, not {max_chars!r} ({where})"
         )
+    whole = max_chars in ("all", 0)
     length = text_length if whole else min(text_length, max_chars)
     if not isinstance(held_out, (int, float)) or not 0 <= held_out < 1:
         raise ValueError(
