@@ -436,6 +436,7 @@ def train_forecaster(
     callbacks=(),
     verbose: int = 2,
     seed: int | None = None,
+    test: bool = True,
 ):
     """Train ``model`` the book's way and evaluate its best epoch on the test split.
 
@@ -445,7 +446,9 @@ def train_forecaster(
     with the lowest validation MAE are restored at the end (an ``EarlyStopping``
     whose patience never runs out). ``seed`` (default: the series') orders the
     training samples; seed the model's initialization before building it
-    (`helpers.seed_everything`). Returns ``(history, test_mae)``.
+    (`helpers.seed_everything`). Returns ``(history, test_mae)``; with
+    ``test=False`` (an exploratory model, such as an exercise's) the test split
+    is not read and ``test_mae`` is ``None``.
     """
     import keras
 
@@ -462,6 +465,8 @@ def train_forecaster(
         verbose=verbose,
         shuffle=False,  # the dataset shuffles itself
     )
+    if not test:
+        return history, None
     return history, float(model.evaluate(series.test, verbose=0))
 
 

@@ -37,11 +37,12 @@ function time(fn) {
 function gruByHand(x, [kernel, recurrentKernel, bias], splitEveryStep = false) {
   // x: [1, steps, features]
   const units = recurrentKernel.shape[0];
-  let [uZR, uH] = tf.split(recurrentKernel, [2 * units, units], 1); // once
+  const split = () => tf.split(recurrentKernel, [2 * units, units], 1);
+  let [uZR, uH] = splitEveryStep ? [] : split(); // before the loop
   let h = tf.zeros([1, units]);
   const outputs = [];
   for (let t = 0; t < x.shape[1]; t++) {
-    if (splitEveryStep) [uZR, uH] = tf.split(recurrentKernel, [2 * units, units], 1);
+    if (splitEveryStep) [uZR, uH] = split(); // at every step
     const xt = x.slice([0, t, 0], [1, 1, -1]).reshape([1, -1]);
     const [xZ, xR, xH] = tf.split(tf.add(tf.matMul(xt, kernel), bias), 3, 1);
     const [hZ, hR] = tf.split(tf.matMul(h, uZR), 2, 1);

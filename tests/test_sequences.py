@@ -241,6 +241,20 @@ def test_train_forecaster_restores_the_best_epoch_and_tests_it():
     assert np.isclose(model.evaluate(jena.test, verbose=0), test_mae)
 
 
+def test_train_forecaster_can_leave_the_test_split_unread(monkeypatch):
+    jena = tiny_jena()
+    read = []
+    monkeypatch.setattr(
+        type(jena), "test", property(lambda self: read.append(1) or jena.val)
+    )
+    history, test_mae = sequences.train_forecaster(
+        small_gru(jena), jena, epochs=1, verbose=0, test=False
+    )
+    assert test_mae is None and read == [] and len(history.history["val_loss"]) == 1
+    _, test_mae = sequences.train_forecaster(small_gru(jena), jena, epochs=1, verbose=0)
+    assert test_mae is not None and read == [1]
+
+
 def test_time_epochs_times_every_model():
     jena = tiny_jena()
     medians = sequences.time_epochs(
