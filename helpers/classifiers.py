@@ -1,7 +1,7 @@
 """Training a text classifier over several seeds, judged at its best epoch.
 
-Notebook 08 writes this loop out, where `LSTM` and `GRU` are compared on IMDB
-over three seeds each against a bag of words; reused in 13 (reading reviews
+Notebook 08 writes this loop out, where the `LSTM` is compared on IMDB
+over three seeds against a bag of words; reused in 13 (reading reviews
 forwards, backwards and both ways), 14 and 16 (with and without a mask). The
 model (and its compilation) stays in the notebook; this module only repeats the
 training and collects the numbers.
