@@ -35,7 +35,7 @@ if (![length, repeats].every((n) => Number.isInteger(n) && n > 0) || !(temperatu
 
 const model = await loadModel(positionals[0]);
 const vocabulary = await loadVocabulary(positionals[0]);
-tf.tidy(() => { model.predict(tf.zeros([1, vocabulary.window ?? 1], "int32")); }); // warm-up
+tf.tidy(() => { model.predictOnBatch(tf.zeros([1, vocabulary.window ?? 1], "int32")); }); // warm-up
 
 const write = async () => {
   const start = performance.now();

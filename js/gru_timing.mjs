@@ -57,7 +57,7 @@ function gruByHand(x, [kernel, recurrentKernel, bias], splitEveryStep = false) {
 
 await tf.setBackend("cpu");
 const model = await loadModel(positionals[0]);
-const [embedding, gru] = model.layers;
+const [embedding, gru, dense] = model.layers;
 const units = gru.getConfig().units;
 const ids = tf.tensor2d([Array.from({ length: steps }, (_, i) => 2 + i)], [1, steps], "int32");
 const embedded = tf.model({ inputs: model.inputs, outputs: embedding.output }).predict(ids);
@@ -72,12 +72,15 @@ const difference = tf.tidy(() => {
   return Math.max(...[false, true].map((every) =>
     tf.max(tf.abs(tf.sub(gruByHand(embedded, weights, every), layer))).dataSync()[0]));
 });
+const gruOutputs = throughGru.predict(ids); // the GRU's outputs at the 24 positions
 const h = tf.zeros([1, units]);
 const [zr] = tf.split(weights[1], [2 * units, units], 1);
 
 const rows = [
-  [`the word model, ${steps} words`, time(() => model.predict(ids))],
+  [`the word model, ${steps} words`, time(() => model.predictOnBatch(ids))],
   ["  its Embedding + GRU alone", time(() => throughGru.predict(ids))],
+  [`  its Dense(${dense.getConfig().units}), softmax, alone`,
+    time(() => dense.apply(gruOutputs))],
   [`GRU(${units}), TensorFlow.js's layer`, time(() => gru.apply(embedded))],
   [`GRU(${units}), by hand, kernel split once`, time(() => gruByHand(embedded, weights))],
   [`GRU(${units}), by hand, split at every step`,

@@ -36,7 +36,7 @@ async function write(event) {
   try {
     status.textContent = "Loading the model…";
     const [model, vocabulary] = await load(name);
-    tf.tidy(() => { model.predict(tf.zeros([1, vocabulary.window ?? 1], "int32")); });
+    tf.tidy(() => { model.predictOnBatch(tf.zeros([1, vocabulary.window ?? 1], "int32")); });
     status.textContent = "Writing…";
     const separator = vocabulary.kind === "words" ? " " : "";
     let painted = performance.now();

@@ -67,7 +67,7 @@ export async function generate(model, vocabulary, prompt, options) {
     // tf.tidy frees every tensor made inside it, except the one it returns.
     const probs = tf.tidy(() => {
       const input = tf.tensor2d([ids], [1, ids.length], "int32");
-      const output = model.predict(input); // (1, vocab) or, for words, (1, steps, vocab)
+      const output = model.predictOnBatch(input); // (1, vocab) or, for words, (1, steps, vocab)
       return output.rank === 3 ? output.gather([ids.length - 1], 1).reshape([-1]) : output.reshape([-1]);
     });
     const values = await probs.data(); // the probabilities, copied out of the tensor
