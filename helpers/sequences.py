@@ -470,7 +470,9 @@ def train_forecaster(
     return history, float(model.evaluate(series.test, verbose=0))
 
 
-def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0):
+def train_seeds(
+    build, series: SeriesData, epochs: int, seeds, verbose: int = 0, test: bool = True
+):
     """Train a fresh ``build()`` model for each seed; how much the result varies.
 
     Introduced in notebook 09, reused in 10-14. For each seed: seed everything
@@ -478,7 +480,9 @@ def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0)
     train it with `train_forecaster` (the seed also orders the samples).
     Returns ``(table, histories, models)``: a DataFrame indexed by seed with
     the best epoch, its validation MAE and its test MAE, and per seed the
-    Keras history and the model (with its best epoch's weights).
+    Keras history and the model (with its best epoch's weights). With
+    ``test=False`` (exploratory models, such as an exercise's) the test split is
+    not read and the table has no test column.
     """
     import pandas as pd
 
@@ -489,17 +493,17 @@ def train_seeds(build, series: SeriesData, epochs: int, seeds, verbose: int = 0)
         seed_everything(seed)
         model = build()
         history, test_mae = train_forecaster(
-            model, series, epochs, verbose=verbose, seed=seed
+            model, series, epochs, verbose=verbose, seed=seed, test=test
         )
         val = history.history["val_loss"]
-        rows.append(
-            {
-                "seed": seed,
-                "best epoch": int(np.argmin(val)) + 1,
-                "validation MAE": float(min(val)),
-                "test MAE": test_mae,
-            }
-        )
+        row = {
+            "seed": seed,
+            "best epoch": int(np.argmin(val)) + 1,
+            "validation MAE": float(min(val)),
+        }
+        if test:
+            row["test MAE"] = test_mae
+        rows.append(row)
         histories[seed], models[seed] = history, model
     return pd.DataFrame(rows).set_index("seed"), histories, models
 

@@ -299,3 +299,20 @@ def test_train_seeds_trains_one_fresh_model_per_seed():
     for seed in (1, 2):
         val = histories[seed].history["val_loss"]
         assert table.loc[seed, "validation MAE"] == pytest.approx(min(val))
+
+
+def test_train_seeds_without_test_reads_no_test_split(monkeypatch):
+    series = tiny_jena()
+    calls = []
+    original = sequences.train_forecaster
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("test", True))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sequences, "train_forecaster", spy)
+    table, _, _ = sequences.train_seeds(
+        lambda: small_gru(series), series, epochs=1, seeds=[1], test=False
+    )
+    assert calls == [False]
+    assert list(table.columns) == ["best epoch", "validation MAE"]
