@@ -6,7 +6,7 @@ series      the time series of the forecasting lessons, validated (notebook 09)
 sequences   time-series windowing, a series prepared for training (notebook 09)
 runs        run profiles, seeding, build folders (notebook 01)
 style       the figure style that `setup` applies (notebook 01)
-plotting    the figures' save path, training curves (notebooks 01, 03, 07, 10)
+plotting    the figures' save path, training curves (notebooks 01, 03, 07, 10, 11)
 generation  temperature sampling for text generation (notebook 15)
 tfjs        a model in TensorFlow.js's layers format, run in Node.js and a
             browser (notebook 17)
@@ -36,10 +36,12 @@ from .data import (
 )
 from .generation import check_windows, sample_next
 from .plotting import (
+    epoch_axis,
     plot_history,
     plot_lstm_cell,
     plot_seed_accuracies,
     plot_seed_histories,
+    plot_side_by_side,
     save_fig,
 )
 from .reporting import epoch_timer, record, recorded, summary
@@ -116,10 +118,12 @@ __all__ = [
     "load_text",
     "make_dataset",
     "open_text",
+    "epoch_axis",
     "plot_history",
     "plot_lstm_cell",
     "plot_seed_accuracies",
     "plot_seed_histories",
+    "plot_side_by_side",
     "record",
     "recorded",
     "mae_table",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sequences import spread
+from .sequences import seeds_label, spread
 
 
 def fit_best(
@@ -102,7 +102,7 @@ def accuracy_table(runs: dict, book: dict | None = None):
     book = book or {}
     rows = {}
     for name, table in runs.items():
-        label = f"{name} ({len(table)} seeds)" if len(table) > 1 else name
+        label = seeds_label(name, len(table))
         rows[label] = {
             "best epoch": (
                 ", ".join(str(e) for e in table["best epoch"])

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from . import runs
 
@@ -40,6 +41,15 @@ def save_fig(name: str, fig=None, *, compare: bool = True) -> Path:
     return path
 
 
+def epoch_axis(ax):
+    """Label ``ax``'s x axis "epoch", with ticks on whole epochs only.
+
+    Used by the training-curve helpers below, and by a lesson's own curves.
+    """
+    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def plot_history(history, metric: str | None = None, title: str | None = None):
     """Training and validation curves of a Keras ``History``: loss, and ``metric``.
 
@@ -58,7 +68,7 @@ def plot_history(history, metric: str | None = None, title: str | None = None):
         ax.plot(epochs, logs[name], "o-", ms=3, label="training")
         if f"val_{name}" in logs:
             ax.plot(epochs, logs[f"val_{name}"], "s-", ms=3, label="validation")
-        ax.set_xlabel("epoch")
+        epoch_axis(ax)
         ax.set_ylabel(name)
         ax.legend()
     if title:
@@ -146,7 +156,7 @@ def plot_lstm_cell():
 def plot_seed_accuracies(logs: dict, title: str):
     """Validation accuracy per epoch of classifiers trained with several seeds.
 
-    Introduced in notebook 08, reused in 16. ``logs`` maps a model's name to the
+    Introduced in notebook 08, reused in 13 and 16. ``logs`` maps a model's name to the
     per-seed logs that `helpers.classifier_seeds` returns; each model gets one
     colour and one line per seed. Returns ``(fig, ax)``: add lines (a chance
     level) and call ``ax.legend()`` again before `save_fig`.
@@ -163,12 +173,41 @@ def plot_seed_accuracies(logs: dict, title: str):
                 alpha=0.8,
                 label=f"{name} ({len(seed_logs)} seeds)" if i == 0 else None,
             )
-    ax.set_xlabel("epoch")
+    epoch_axis(ax)
     ax.set_ylabel("validation accuracy")
-    ax.set_title(title)
+    # A long title is wrapped to the figure's width instead of being cut off.
+    ax.set_title(textwrap.fill(title, width=int(fig.get_figwidth() * 10)))
     ax.legend()
     fig.tight_layout()
     return fig, ax
+
+
+def plot_side_by_side(histories: dict, baseline: float | None = None):
+    """Training and validation MAE of a few runs, one panel each, on one scale.
+
+    Introduced in notebook 11 (a model and its control), reused in 12.
+    ``histories`` maps a panel's title to a Keras ``History`` (or its dict);
+    ``baseline`` draws the common-sense validation MAE in every panel. Returns
+    the figure; save it with `save_fig`.
+    """
+    fig, axes = plt.subplots(
+        1, len(histories), figsize=(5 * len(histories), 3.8), sharey=True, squeeze=False
+    )
+    for ax, (title, history) in zip(axes[0], histories.items(), strict=True):
+        logs = getattr(history, "history", history)
+        epochs = range(1, len(logs["loss"]) + 1)
+        ax.plot(epochs, logs["loss"], label="training")
+        ax.plot(epochs, logs["val_loss"], label="validation")
+        if baseline is not None:
+            ax.axhline(
+                baseline, color="k", ls=":", lw=1, label="common sense (validation)"
+            )
+        ax.set_title(title)
+        epoch_axis(ax)
+    axes[0, 0].set_ylabel("MAE (normalized)")
+    axes[0, 0].legend()
+    fig.tight_layout()
+    return fig
 
 
 def plot_seed_histories(histories: dict, title: str, baseline: float | None = None):
@@ -190,7 +229,7 @@ def plot_seed_histories(histories: dict, title: str, baseline: float | None = No
         )
     if baseline is not None:
         ax.axhline(baseline, color="k", ls=":", lw=1, label="common sense")
-    ax.set_xlabel("epoch")
+    epoch_axis(ax)
     ax.set_ylabel("MAE (normalized)")
     ax.set_title(f"{title}\n(dashed: training, solid: validation)")
     ax.legend(fontsize=8)

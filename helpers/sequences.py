@@ -22,6 +22,7 @@ last samples of a split reach ``delay`` rows into the next split; passing
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -520,6 +521,20 @@ def spread(values) -> str:
     return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
 
 
+def seeds_label(name: str, n: int) -> str:
+    """A table row's name with its number of seeds, if more than one.
+
+    ``"GRU"`` becomes ``"GRU (3 seeds)"``, and a name that ends in a note in
+    parentheses takes the count inside it: ``"GRU (notebook 10, 3 seeds)"``. A
+    call such as ``"Dropout(0.5)"`` is not a note.
+    """
+    if n < 2:
+        return name
+    if re.search(r" \([^()]*\)$", name):
+        return f"{name[:-1]}, {n} seeds)"
+    return f"{name} ({n} seeds)"
+
+
 MAE_COLUMNS = ["validation MAE", "validation °C", "test MAE", "test °C"]
 
 
@@ -546,8 +561,7 @@ def mae_table(rows: dict, series: SeriesData):
         else:
             test = np.atleast_1d(test)
             cells += [spread(test), spread(test * series.celsius)]
-        label = f"{name} ({len(val)} seeds)" if len(val) > 1 else name
-        table[label] = [*cells, book]
+        table[seeds_label(name, len(val))] = [*cells, book]
     return pd.DataFrame.from_dict(
         table, orient="index", columns=[*MAE_COLUMNS, "book (Jena) validation"]
     )

@@ -92,8 +92,8 @@ def test_accuracy_table_takes_results_without_best_epochs():
         {"validation accuracy": [0.84, 0.86, 0.88], "test accuracy": [0.83, 0.85, 0.87]}
     )
     table = classifiers.accuracy_table({"LSTM (notebook 08)": read})
-    assert table.loc["LSTM (notebook 08) (3 seeds)", "best epoch"] == "—"
+    assert table.loc["LSTM (notebook 08, 3 seeds)", "best epoch"] == "—"
     assert (
-        table.loc["LSTM (notebook 08) (3 seeds)", "validation accuracy"]
+        table.loc["LSTM (notebook 08, 3 seeds)", "validation accuracy"]
         == "0.860 ± 0.020"
     )

@@ -128,6 +128,40 @@ def test_plot_history_wraps_a_title_longer_than_the_figure():
     assert two_panels._suptitle.get_text() == title  # 9 inches: one line
 
 
+def test_training_curves_tick_whole_epochs_only():
+    history = {"loss": [1.0 - 0.04 * e for e in range(20)]}
+    history["val_loss"] = [v + 0.1 for v in history["loss"]]
+    figures = [
+        plotting.plot_history(history),
+        plotting.plot_seed_histories({42: history}, "GRU"),
+        plotting.plot_side_by_side({"a": history, "b": history}, baseline=0.5),
+    ]
+    for fig in figures:
+        for ax in fig.axes:
+            fig.canvas.draw()
+            ticks = [t for t in ax.get_xticks() if 1 <= t <= 20]
+            assert ticks and all(float(t).is_integer() for t in ticks)
+            assert ax.get_xlabel() == "epoch"
+
+
+def test_plot_seed_accuracies_wraps_a_long_title():
+    logs = {"LSTM": {42: {"val_accuracy": [0.8, 0.9]}}}
+    title = "IMDB: validation accuracy per epoch (LSTM: the last 500 words; bags: every word)"
+    fig, ax = plotting.plot_seed_accuracies(logs, title)
+    assert "\n" in ax.get_title() and ax.get_title().replace("\n", " ") == title
+
+
+def test_plot_side_by_side_shares_one_scale_and_draws_the_baseline():
+    history = {"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.6]}
+    fig = plotting.plot_side_by_side({"plain": history, "dropout": history}, 0.65)
+    left, right = fig.axes
+    assert [left.get_title(), right.get_title()] == ["plain", "dropout"]
+    assert left.get_ylim() == right.get_ylim()
+    assert [len(ax.lines) for ax in fig.axes] == [3, 3]
+    labels = left.get_legend_handles_labels()[1]
+    assert labels == ["training", "validation", "common sense (validation)"]
+
+
 def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
     tmp_path, monkeypatch
 ):

@@ -268,6 +268,17 @@ def test_spread_is_mean_and_sample_standard_deviation():
     assert sequences.spread([0.25]) == "0.250"
 
 
+def test_seeds_label_puts_the_count_inside_a_closing_parenthesis():
+    assert sequences.seeds_label("GRU", 3) == "GRU (3 seeds)"
+    assert sequences.seeds_label("GRU (notebook 10)", 3) == "GRU (notebook 10, 3 seeds)"
+    assert sequences.seeds_label("GRU, reversed (one run)", 1) == (
+        "GRU, reversed (one run)"
+    )
+    assert sequences.seeds_label("words, Dropout(0.5)", 3) == (
+        "words, Dropout(0.5) (3 seeds)"
+    )
+
+
 def test_mae_table_rows_in_normalized_units_and_celsius():
     series = tiny_jena()  # std 1: one normalized unit is 1 °C here
     series.std = np.array([1.0, 10.0])
