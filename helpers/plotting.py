@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
 from . import runs
+from .sequences import seeds_label
 
 UNCOMPARED = "uncompared.txt"
 
@@ -171,7 +172,7 @@ def plot_seed_accuracies(logs: dict, title: str):
                 ms=3,
                 color=f"C{k}",
                 alpha=0.8,
-                label=f"{name} ({len(seed_logs)} seeds)" if i == 0 else None,
+                label=seeds_label(name, len(seed_logs)) if i == 0 else None,
             )
     epoch_axis(ax)
     ax.set_ylabel("validation accuracy")
