@@ -19,7 +19,7 @@ The run goes on after a failure, ends with a summary of this run, and exits
 non-zero if any notebook failed.
 
 ``prepare-tests`` writes copies of the committed notebooks, with the smoke
-profile injected as a papermill parameter and their full-run outputs kept, to
+profile injected as a papermill parameter (``quick = True``) and their full-run outputs kept, to
 ``build/nbval/``; ``pytest --nbval-lax`` executes those and compares the cells
 tagged ``nbval-check-output`` with the committed outputs.
 
@@ -379,7 +379,7 @@ def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outco
                 str(running),
                 # The full profile is every notebook's default: inject nothing, so
                 # the committed notebooks carry no injected-parameters cell.
-                parameters={} if profile == "full" else {"profile": profile, **extra},
+                parameters={} if profile == "full" else {**QUICK, **extra},
                 cwd=str(NOTEBOOK_DIR),
                 kernel_name=kernel,
                 progress_bar=False,
@@ -473,6 +473,12 @@ def _relative_paths(path: Path, output: Path | None = None) -> None:
     nbformat.write(nb, path)
 
 
+#: The papermill parameters of a smoke run: a notebook's first cell holds
+#: ``quick = False``, and ``quick = True`` selects the smoke profile
+#: (`helpers.runs.setup`).
+QUICK = {"quick": True}
+
+
 #: Extra smoke runs of `make test`: a notebook run again with other parameters.
 #: Notebook 09 on the book's Jena file (in CI, the offline 4,000-row slice), so
 #: that the book's path stays tested end to end; its figures and results go to
@@ -503,7 +509,7 @@ def prepare_tests(names=()) -> list[Path]:
             nb = nbformat.read(path, as_version=4)
             for cell in nb.cells:  # papermill expects tags on every cell
                 cell.metadata.setdefault("tags", [])
-            nb = parameterize_notebook(nb, {"profile": "smoke", **parameters})
+            nb = parameterize_notebook(nb, {**QUICK, **parameters})
             target = out_dir / (f"{path.stem}-{suffix}.ipynb" if suffix else path.name)
             nbformat.write(nb, target)
             written.append(target)

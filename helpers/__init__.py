@@ -44,7 +44,13 @@ from .plotting import (
     plot_side_by_side,
     save_fig,
 )
-from .reporting import epoch_timer, record, recorded, summary
+from .reporting import (
+    epoch_timer,
+    interleaved_epoch_times,
+    record,
+    recorded,
+    summary,
+)
 from .runs import seed_everything, setup
 from .sequences import (
     common_sense_mae,
@@ -106,6 +112,7 @@ __all__ = [
     "decode",
     "describe_data",
     "epoch_timer",
+    "interleaved_epoch_times",
     "fetch",
     "glove_path",
     "imdb_distinct_words",

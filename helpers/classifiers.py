@@ -96,10 +96,13 @@ def accuracy_table(runs: dict, book: dict | None = None):
     maps some of the names to the book's validation accuracy. The spread is
     the sample standard deviation over the seeds (`spread`). A table without
     a "best epoch" column (results read from another lesson) shows "—" there.
+    The test column is shown only when every table has test accuracies: an
+    exploratory comparison (notebook 08's exercises) reads validation only.
     """
     import pandas as pd
 
     book = book or {}
+    with_test = all("test accuracy" in table for table in runs.values())
     rows = {}
     for name, table in runs.items():
         label = seeds_label(name, len(table))
@@ -110,8 +113,9 @@ def accuracy_table(runs: dict, book: dict | None = None):
                 else "—"
             ),
             "validation accuracy": spread(table["validation accuracy"]),
-            "test accuracy (best epoch)": spread(table["test accuracy"]),
         }
+        if with_test:
+            rows[label]["test accuracy (best epoch)"] = spread(table["test accuracy"])
         if book:
             rows[label]["book validation"] = book.get(name, "")
     return pd.DataFrame.from_dict(rows, orient="index")

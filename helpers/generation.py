@@ -57,7 +57,7 @@ def check_windows(
     """Check the windowing settings of a character model; return the window count.
 
     Notebook 15 cuts its training text to the first ``max_chars`` characters
-    (``"all"``, or ``0``: the whole text of ``text_length`` characters) and takes windows of
+    (``"all"``: the whole text of ``text_length`` characters) and takes windows of
     ``maxlen`` characters, and the character after each, every ``step``
     characters. Settings that leave no window raise a `ValueError` that names
     them (NumPy's ``sliding_window_view`` would only say "window shape cannot be
@@ -67,20 +67,20 @@ def check_windows(
     count of training windows, the book's ``len(range(0, len(text) - maxlen,
     step))`` over the training part.
     """
-    where = 'helpers/profiles.toml, ["15_text_generation".<profile>]'
+    where = "a setting: change settings.<name> after the setup cell"
     for name, value, least in (("maxlen", maxlen, 1), ("step", step, 1)):
         if not isinstance(value, int) or value < least:
             raise ValueError(
                 f"{name} must be a whole number >= {least}, not {value!r} ({where})"
             )
     if isinstance(max_chars, bool) or not (
-        max_chars == "all" or (isinstance(max_chars, int) and max_chars >= 0)
+        max_chars == "all" or (isinstance(max_chars, int) and max_chars >= 1)
     ):
         raise ValueError(
             f'max_chars must be "all" (the whole text) or a positive number of '
             f"characters, not {max_chars!r} ({where})"
         )
-    whole = max_chars in ("all", 0)
+    whole = max_chars == "all"
     length = text_length if whole else min(text_length, max_chars)
     if not isinstance(held_out, (int, float)) or not 0 <= held_out < 1:
         raise ValueError(

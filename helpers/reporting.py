@@ -158,7 +158,7 @@ def epoch_timer():
     """A Keras callback that measures the wall time of every epoch, in seconds.
 
     Introduced in notebook 08, reused in 11, 12 and 14. Its ``times`` hold one value
-    per epoch; the first also traces and compiles the model, so compare ``median``.
+    per epoch; the first also traces the model into a graph, so compare ``median``.
     """
     import keras
     import numpy as np
@@ -184,7 +184,8 @@ def epoch_timer():
 def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
     """The seconds of every training epoch of each of ``models``, timed fairly.
 
-    Used by `helpers.time_epochs`, which times forecasters in notebook 14. The
+    Used in notebook 14 for two IMDB classifiers, and by `helpers.time_epochs`,
+    which times its forecasters. The
     models are trained one epoch each in turn, ``epochs`` rounds, so that a change in the
     machine's load hits them alike: ``fit_epoch(model, epoch, timer)`` must train
     ``model`` for epoch number ``epoch`` (0-based) with the `epoch_timer`

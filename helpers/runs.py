@@ -8,6 +8,9 @@ Run profiles
 ``smoke`` small data, few epochs and small models, so that every notebook runs in
           about 30 s on 2 CPU cores. CI executes every notebook this way.
 
+A notebook names the profile by its first cell's parameter, ``quick = False``
+(``True``: the smoke profile), which it passes to `setup`.
+
 The values of both profiles live in one place, ``helpers/profiles.toml``: a
 ``[<notebook>.full]`` table, and a ``[<notebook>.smoke]`` table that overrides some
 of its values.
@@ -189,6 +192,10 @@ class Run:
             f"Keras {keras.__version__}, backend {keras.backend.backend()}, "
             f"seed {self.seed}"
         )
+        if self.profile != "full":
+            head += (
+                "\nquick run: less data and fewer epochs; numbers differ from the text"
+            )
         return f"{head}\n{self.settings!r}"
 
 
@@ -219,16 +226,24 @@ def current() -> Run:
 
 
 def setup(
-    notebook: str, profile: str = "full", seed: int = DEFAULT_SEED, **overrides
+    notebook: str, quick: bool = False, seed: int = DEFAULT_SEED, **overrides
 ) -> Run:
-    """Start a notebook run: settings of its profile, seeds, plotting style.
+    """Start a notebook run: settings, seeds, plotting style.
 
-    ``notebook`` is the notebook's file name without ``.ipynb``. ``overrides``
-    replace settings of the profile (a papermill parameter such as
+    ``notebook`` is the notebook's file name without ``.ipynb``. ``quick``
+    (the notebook's parameter of that name) picks the smoke profile's settings:
+    less data, fewer epochs, smaller models; ``False`` picks the full profile's.
+    ``overrides`` replace settings of the profile (a papermill parameter such as
     ``series="jena"``); ``None`` keeps the profile's value. Returns a `Run`
     whose ``settings`` hold the values to use.
     """
     global _CURRENT
+    if not isinstance(quick, bool):
+        raise TypeError(
+            f"quick must be True (a small, fast run) or False (the full lesson), "
+            f"not {quick!r}"
+        )
+    profile = "smoke" if quick else "full"
     # TensorFlow's C++ log level, as the course kernel sets it (level 3: see
     # coursetools.notebooks.KERNEL_ENV). It only helps when TensorFlow is not imported
     # yet; a setup cell imports Keras first, so the kernel is what keeps the

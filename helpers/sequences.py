@@ -226,6 +226,8 @@ class SeriesData:
     batch_size: int
     steps_per_epoch: int
     notes: list[str] = field(default_factory=list)
+    #: how many of ``notes`` are about the data (its preparation, rows, lookback)
+    data_notes: int = 0
     seed: int = 42
     name: str = "jena"
     whole_batches: bool = False
@@ -312,7 +314,16 @@ class SeriesData:
         )
 
     def __str__(self) -> str:
-        lines = [describe_data(self.frame), *self.notes]
+        return f"{describe_data(self.frame)}\n{self.preparation(data_notes=True)}"
+
+    def preparation(self, data_notes: bool = False) -> str:
+        """What was made of the data: the batches per epoch, the splits, the samples.
+
+        `str()` without the data's description and the notes on its rows and
+        lookback (``data_notes=True`` keeps those notes), for a lesson that
+        printed them already (notebook 09).
+        """
+        lines = list(self.notes if data_notes else self.notes[self.data_notes :])
         for name in ("train", "val", "test"):
             start, end = self.split(name)
             index = self.frame.index
@@ -382,13 +393,15 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         rows_per_day=spec.rows_per_day,
     )
     notes = [*df.attrs.get("notes", []), note, lookback_note]
+    data_notes = len(notes)
     train_windows = count_windows(0, train_end, lookback, delay)
     per_pass = math.ceil(train_windows / settings.batch_size)
     steps = getattr(settings, "max_steps_per_epoch", None) or settings.steps_per_epoch
     if per_pass < steps:
         notes.append(
             f"steps per epoch: {per_pass} batches of {settings.batch_size}, one pass "
-            f"over the {train_windows:,} training samples (the limit is {steps})"
+            f"over the {train_windows:,} training samples (max_steps_per_epoch = "
+            f"{steps} would be {steps * settings.batch_size / train_windows:.1f} passes)"
         )
         steps = per_pass
     else:
@@ -414,6 +427,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         batch_size=settings.batch_size,
         steps_per_epoch=steps,
         notes=notes,
+        data_notes=data_notes,
         seed=seed,
         name=name,
         whole_batches=whole_batches,

@@ -21,6 +21,17 @@ STYLE = {
 }
 
 
+#: pandas display options: a table's row labels (model names such as "GRU,
+#: dropout 0.2/0.2, 40 epochs (notebook 11, one run)") are printed whole, and a
+#: results table of five columns prints in one block instead of wrapping.
+TABLES = {"display.max_colwidth": None, "display.width": 180}
+
+
 def use_course_style() -> None:
-    """The course's matplotlib settings (fixed sizes, so figures compare exactly)."""
+    """The course's matplotlib settings (fixed sizes, so figures compare exactly)
+    and pandas display options (`TABLES`)."""
     mpl.rcParams.update(STYLE)
+    import pandas as pd
+
+    for option, value in TABLES.items():
+        pd.set_option(option, value)

@@ -82,6 +82,10 @@ def test_accuracy_table_shows_mean_and_spread():
     assert table.loc["LSTM (3 seeds)", "book validation"] == 0.89
     assert table.loc["BiLSTM", "test accuracy (best epoch)"] == "0.850"
     assert table.loc["BiLSTM", "book validation"] == ""
+    # an exploratory run without test accuracies: validation only, for every row
+    explored = three.drop(columns="test accuracy")
+    table = classifiers.accuracy_table({"LSTM": three, "no dropout": explored})
+    assert list(table.columns) == ["best epoch", "validation accuracy"]
 
 
 def test_accuracy_table_takes_results_without_best_epochs():

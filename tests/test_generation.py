@@ -108,13 +108,14 @@ def test_max_chars_below_maxlen_is_refused_with_the_settings_named():
         ValueError, match=r"max_chars = 50 keeps 50 characters.*maxlen \+ 1 = 61"
     ) as err:
         check_windows(len(text), maxlen=60, step=3, max_chars=50)
-    assert "profiles.toml" in str(err.value)
+    assert "settings.<name> after the setup cell" in str(err.value)
     with pytest.raises(ValueError, match="the text has 60 characters"):
         check_windows(60, maxlen=60)
     for bad in (
         dict(maxlen=0),
         dict(step=0),
         dict(max_chars=-5),
+        dict(max_chars=0),  # not "all": a count of characters
         dict(max_chars="most"),
     ):
         with pytest.raises(ValueError, match=next(iter(bad))):
@@ -124,7 +125,6 @@ def test_max_chars_below_maxlen_is_refused_with_the_settings_named():
 def test_check_windows_reads_all_of_the_text_for_max_chars_all():
     whole = len(range(0, 1000 - 60, 3))
     assert check_windows(1000, 60, 3, max_chars="all") == whole
-    assert check_windows(1000, 60, 3, max_chars=0) == whole  # the older spelling
     assert check_windows(1000, 60, 3, max_chars=500) == len(range(0, 500 - 60, 3))
 
 

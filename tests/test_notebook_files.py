@@ -28,7 +28,7 @@ def test_first_code_cell_is_the_papermill_parameters_cell(notebook):
     _, nb = notebook
     first = code_cells(nb)[0]
     assert "parameters" in first.metadata.get("tags", [])
-    assert re.search(r'^profile = "full"', first.source, re.M)
+    assert re.search(r"^quick = False\b", first.source, re.M)
 
 
 def test_setup_cell_names_its_own_notebook(notebook):
@@ -36,7 +36,7 @@ def test_setup_cell_names_its_own_notebook(notebook):
     setup = code_cells(nb)[1].source
     # the forecasting lessons also pass their series parameter: series=series
     assert re.search(
-        rf'helpers\.setup\("{path.stem}", profile(, series=series)?\)', setup
+        rf'helpers\.setup\("{path.stem}", quick=quick(, series=series)?\)', setup
     )
 
 

@@ -31,7 +31,7 @@ def write_notebook(path, source, outputs_marker="committed outputs"):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(source, execution_count=1)
     cell.outputs = [nbformat.v4.new_output("stream", text=outputs_marker)]
-    nb.cells = [nbformat.v4.new_code_cell('profile = "full"'), cell]
+    nb.cells = [nbformat.v4.new_code_cell("quick = False"), cell]
     nbformat.write(nb, path)
 
 
@@ -474,7 +474,7 @@ def test_the_student_edition_runs_in_the_smoke_profile(
     papermill.execute_notebook(
         str(path),
         str(out),
-        parameters={"profile": "smoke"},
+        parameters={"quick": True},
         kernel_name=notebooks.ensure_kernel(),
         cwd=str(notebooks.NOTEBOOK_DIR),
         progress_bar=False,

@@ -123,7 +123,7 @@ def test_a_lesson_runs_from_the_installed_wheel_in_an_empty_folder(
     env |= {"PYTHONPATH": str(installed), "JUPYTER_PATH": str(kernels)}
     done = _run(
         [sys.executable, "-m", "papermill", f"{NOTEBOOK}.ipynb", "executed.ipynb"]
-        + ["-k", "wheel-test", "-p", "profile", "smoke", "--no-progress-bar"],
+        + ["-k", "wheel-test", "-p", "quick", "True", "--no-progress-bar"],
         cwd=folder,
         env=env,
         timeout=600,

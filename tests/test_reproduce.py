@@ -100,7 +100,7 @@ def course(tmp_path, monkeypatch):
         nb = nbformat.v4.new_notebook()
         cell = nbformat.v4.new_code_cell('helpers.save_fig("curve")\nplt.show()')
         cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG})]
-        nb.cells = [nbformat.v4.new_code_cell('profile = "full"'), cell]
+        nb.cells = [nbformat.v4.new_code_cell("quick = False"), cell]
         nbformat.write(nb, folder / f"{stem}.ipynb")
     committed = [
         entry("val_mae", 0.21, [0.20, 0.21, 0.22]),

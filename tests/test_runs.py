@@ -176,7 +176,7 @@ def test_prepare_tests_injects_the_smoke_profile_and_keeps_outputs(
     injected = [
         c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
     ]
-    assert len(injected) == 1 and 'profile = "smoke"' in injected[0].source
+    assert len(injected) == 1 and "quick = True" in injected[0].source
     committed = nbformat.read(notebooks.notebook_paths(["01"])[0], as_version=4)
     outputs = [c.get("outputs") for c in committed.cells if c.cell_type == "code"]
     assert [
@@ -244,16 +244,24 @@ def test_papermill_paths_are_made_relative(tmp_path):
 def test_setup_overrides_a_setting_and_labels_the_run(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     nb = "09_series_data_and_baselines"
-    same = runs.setup(nb, "smoke", series=None)
+    same = runs.setup(nb, quick=True, series=None)
     assert same.settings.series == "beijing" and same.label == nb
-    assert runs.setup(nb, "smoke", series="beijing").label == nb  # no change
-    jena = runs.setup(nb, "smoke", series="jena")
+    assert runs.setup(nb, quick=True, series="beijing").label == nb  # no change
+    jena = runs.setup(nb, quick=True, series="jena")
     assert jena.settings.series == "jena" and jena.label == f"{nb}-jena"
     assert jena.figure_dir == tmp_path / "smoke" / "figures" / f"{nb}-jena"
     assert jena.results_file.name == f"{nb}-jena.json"
     assert repr(jena).startswith("Keras ") and "profile" not in repr(jena)
+    assert "quick run: less data" in repr(jena)
+    assert "quick run" not in repr(runs.setup(nb, series="jena"))
     with pytest.raises(KeyError, match="'serie' is not a setting of"):
-        runs.setup(nb, "smoke", serie="jena")
+        runs.setup(nb, quick=True, serie="jena")
+
+
+def test_setup_refuses_a_quick_that_is_not_a_bool(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    with pytest.raises(TypeError, match="quick must be True .* or False .*'smoke'"):
+        runs.setup("09_series_data_and_baselines", "smoke")
 
 
 def test_prepare_tests_adds_the_jena_variant_of_notebook_09(tmp_path, monkeypatch):
@@ -271,7 +279,7 @@ def test_prepare_tests_adds_the_jena_variant_of_notebook_09(tmp_path, monkeypatc
     injected = next(
         c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
     )
-    assert 'profile = "smoke"' in injected.source
+    assert "quick = True" in injected.source
     assert 'series = "jena"' in injected.source
     assert notebooks.notebook_of("09_series_data_and_baselines-jena") == (
         "09_series_data_and_baselines"
@@ -349,11 +357,11 @@ def test_setup_refuses_character_windows_that_cannot_fit(tmp_path, monkeypatch):
     """Issue #14: max_chars below maxlen failed with a bare NumPy error."""
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="max_chars = 30 keeps 30 characters") as err:
-        runs.setup("15_text_generation", "smoke", max_chars=30)
-    assert "maxlen + 1 = 61" in str(err.value) and "profiles.toml" in str(err.value)
+        runs.setup("15_text_generation", quick=True, max_chars=30)
+    assert "maxlen + 1 = 61" in str(err.value) and "settings.<name>" in str(err.value)
     with pytest.raises(ValueError, match="step must be a whole number"):
-        runs.setup("15_text_generation", "smoke", step=0)
-    assert runs.setup("15_text_generation", "smoke").settings.max_chars == 10_000
+        runs.setup("15_text_generation", quick=True, step=0)
+    assert runs.setup("15_text_generation", quick=True).settings.max_chars == 10_000
 
 
 @pytest.mark.parametrize(

@@ -202,6 +202,12 @@ def test_prepare_jena_adapts_visibly_to_the_slice(monkeypatch):
     assert "one pass over the 1,326 training samples" in text
     assert "NOT the complete official record" in text and "3 of 4 columns" in text
     assert jena.windows("val") == 951 - 432 - 144
+    # (max_steps_per_epoch = 500 would be 500 * 128 / 1,326 = 48.3 passes)
+    assert "(max_steps_per_epoch = 500 would be 48.3 passes)" in text
+    # preparation(): what prepare_series made, without the data's own lines
+    made = jena.preparation()
+    assert made.startswith("steps per epoch: 11 batches") and "3 days" not in made
+    assert text.endswith(made) and "lookback REDUCED" in jena.preparation(True)
 
 
 def tiny_jena():
@@ -297,6 +303,26 @@ def test_mae_table_rows_in_normalized_units_and_celsius():
     assert table.loc["GRU (3 seeds)", "test MAE"] == "0.250 ± 0.000"
     assert table.loc["validation only", "test °C"] == "—"
     assert table.loc["common sense", "book (Jena) validation"] == "0.29"
+
+
+def test_the_course_style_prints_a_results_table_whole():
+    import pandas as pd
+
+    from helpers import style
+
+    long = "GRU, dropout 0.2/0.2, 40 epochs (notebook 11, one run)"
+    table = sequences.mae_table(
+        {
+            long: (0.211, 0.222, "output 0.2619 (epoch 33)"),
+            "GRU": ([0.2, 0.3], 0.2, ""),
+        },
+        tiny_jena(),
+    )
+    with pd.option_context("display.max_colwidth", 50, "display.width", 80):
+        assert long not in repr(table)  # pandas' defaults cut it and wrap the table
+        style.use_course_style()
+        text = repr(table)
+    assert long in text and "(epoch 33)" in text and "\\" not in text
 
 
 def test_train_seeds_trains_one_fresh_model_per_seed():

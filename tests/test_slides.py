@@ -155,7 +155,7 @@ def test_presenting_minutes():
     ("source", "expected"),
     [
         (
-            "import keras\n\nimport helpers\n\nrun = helpers.setup('x', profile)\nrun",
+            "import keras\n\nimport helpers\n\nrun = helpers.setup('x', quick=quick)\nrun",
             "boilerplate",
         ),
         (
@@ -178,7 +178,7 @@ def test_classify(source, expected):
 
 
 def test_the_parameters_cell_is_boilerplate():
-    assert tags.classify("profile = 'full'", ["parameters"]) == "boilerplate"
+    assert tags.classify("quick = False", ["parameters"]) == "boilerplate"
 
 
 def test_apply_changes_only_the_tags(tmp_path):
