@@ -311,6 +311,12 @@ def _commit_exports(exports: Path, committed: Path) -> None:
     shutil.copytree(exports, committed)
 
 
+#: The papermill parameters of a smoke run: a notebook's first cell holds
+#: ``quick = False``, and ``quick = True`` selects the smoke profile
+#: (`helpers.runs.setup`).
+QUICK = {"quick": True}
+
+
 def run(profile: str = "full", names=(), into: Path | None = None) -> list[Outcome]:
     """Execute the notebooks (``names`` selects some); one `Outcome` each.
 
@@ -471,12 +477,6 @@ def _relative_paths(path: Path, output: Path | None = None) -> None:
             except ValueError:  # run from another checkout of the course
                 info[key] = str(Path("notebooks") / recorded.name)
     nbformat.write(nb, path)
-
-
-#: The papermill parameters of a smoke run: a notebook's first cell holds
-#: ``quick = False``, and ``quick = True`` selects the smoke profile
-#: (`helpers.runs.setup`).
-QUICK = {"quick": True}
 
 
 #: Extra smoke runs of `make test`: a notebook run again with other parameters.
