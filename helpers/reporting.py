@@ -140,18 +140,26 @@ def recorded(notebook: str, name: str, series: str | None = None):
     return np.asarray(entry.get("values") or [entry["value"]], dtype="float64")
 
 
-def summary() -> str:
+def summary(*datasets: str) -> str:
     """The data this run used: one standard line per dataset (`data.data_line`).
 
     The numbers themselves were printed when they were recorded; this names
     the datasets they came from, and whether each is the book's data or a
-    stand-in for it.
+    stand-in for it. Given dataset names (``summary("shakespeare")``), only
+    their lines: for data an exercise loads after the lesson's summary.
     """
     sources = {d["dataset"]: d for d in data.provenance()}
     for e in results():
         for d in e["data"]:
             sources.setdefault(d["dataset"], d)
-    return "\n".join(data.data_line(d) for d in sources.values())
+    unused = [name for name in datasets if name not in sources]
+    if unused:
+        raise ValueError(
+            f"this run has not loaded {', '.join(map(repr, unused))}; "
+            f"it has loaded {', '.join(map(repr, sources)) or 'no dataset'}"
+        )
+    chosen = [sources[name] for name in datasets] if datasets else sources.values()
+    return "\n".join(data.data_line(d) for d in chosen)
 
 
 def epoch_timer():

@@ -102,6 +102,16 @@ def test_record_writes_results_with_provenance(a_run, capsys):
     assert "val_acc" not in reporting.summary()  # printed once, when recorded
 
 
+def test_summary_names_datasets_and_refuses_one_not_loaded(a_run, monkeypatch):
+    entry = {"dataset": "shakespeare", "official": True}
+    monkeypatch.setattr(reporting.data, "_PROVENANCE", {"shakespeare": entry})
+    line = reporting.summary("shakespeare")
+    assert line.startswith("Data: Tiny Shakespeare") and "\n" not in line
+    assert reporting.summary() == line
+    with pytest.raises(ValueError, match="not loaded 'nietzsche'.*'shakespeare'"):
+        reporting.summary("nietzsche")
+
+
 def test_record_refuses_nan(a_run):
     with pytest.raises(ValueError, match="non-finite"):
         reporting.record("loss", float("nan"))
