@@ -20,8 +20,8 @@ non-zero if any notebook failed.
 
 ``prepare-tests`` writes copies of the committed notebooks, with the smoke
 profile injected as a papermill parameter (``quick = True``) and their full-run
-outputs kept, to ``build/nbval/``; ``pytest --nbval-lax`` executes those and compares the cells
-tagged ``nbval-check-output`` with the committed outputs.
+outputs kept, to ``build/nbval/``; ``pytest --nbval-lax`` executes those and
+compares the cells tagged ``nbval-check-output`` with the committed outputs.
 
 ``baselines`` copies the figures of the last smoke run to ``tests/baselines/``.
 

@@ -193,11 +193,10 @@ def interleaved_epoch_times(models: dict, fit_epoch, epochs: int):
     """The seconds of every training epoch of each of ``models``, timed fairly.
 
     Used in notebook 14 for two IMDB classifiers, and by `helpers.time_epochs`,
-    which times its forecasters. The
-    models are trained one epoch each in turn, ``epochs`` rounds, so that a change in the
-    machine's load hits them alike: ``fit_epoch(model, epoch, timer)`` must train
-    ``model`` for epoch number ``epoch`` (0-based) with the `epoch_timer`
-    ``timer`` among its callbacks. Returns a DataFrame with one row per epoch
+    which times its forecasters. The models are trained one epoch each in turn,
+    ``epochs`` rounds, so that a change in the machine's load hits them alike.
+    ``fit_epoch(model, epoch, timer)`` must train ``model`` for epoch number
+    ``epoch`` (0-based) with the `epoch_timer` ``timer`` among its callbacks. Returns a DataFrame with one row per epoch
     (1, 2, ...) and one column of seconds per model; its ``median()`` is robust
     to the slower first epoch, which also traces the model.
     """

@@ -226,8 +226,8 @@ class SeriesData:
     batch_size: int
     steps_per_epoch: int
     notes: list[str] = field(default_factory=list)
-    #: how many of ``notes`` are about the data (its preparation, rows, lookback)
-    data_notes: int = 0
+    #: how many of ``notes`` (the first ones) are about the data: its rows, lookback
+    data_note_count: int = 0
     seed: int = 42
     name: str = "jena"
     whole_batches: bool = False
@@ -314,16 +314,18 @@ class SeriesData:
         )
 
     def __str__(self) -> str:
-        return f"{describe_data(self.frame)}\n{self.preparation(data_notes=True)}"
+        return f"{describe_data(self.frame)}\n{self.preparation(with_data_notes=True)}"
 
-    def preparation(self, data_notes: bool = False) -> str:
+    def preparation(self, with_data_notes: bool = False) -> str:
         """What was made of the data: the batches per epoch, the splits, the samples.
 
         `str()` without the data's description and the notes on its rows and
-        lookback (``data_notes=True`` keeps those notes), for a lesson that
+        lookback (``with_data_notes=True`` keeps those notes), for a lesson that
         printed them already (notebook 09).
         """
-        lines = list(self.notes if data_notes else self.notes[self.data_notes :])
+        lines = list(
+            self.notes if with_data_notes else self.notes[self.data_note_count :]
+        )
         for name in ("train", "val", "test"):
             start, end = self.split(name)
             index = self.frame.index
@@ -393,7 +395,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         rows_per_day=spec.rows_per_day,
     )
     notes = [*df.attrs.get("notes", []), note, lookback_note]
-    data_notes = len(notes)
+    data_note_count = len(notes)
     train_windows = count_windows(0, train_end, lookback, delay)
     per_pass = math.ceil(train_windows / settings.batch_size)
     steps = getattr(settings, "max_steps_per_epoch", None) or settings.steps_per_epoch
@@ -427,7 +429,7 @@ def prepare_series(settings, seed: int = 42, series: str | None = None) -> Serie
         batch_size=settings.batch_size,
         steps_per_epoch=steps,
         notes=notes,
-        data_notes=data_notes,
+        data_note_count=data_note_count,
         seed=seed,
         name=name,
         whole_batches=whole_batches,
